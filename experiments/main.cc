@@ -1,0 +1,101 @@
+// The `lfa` program: the user's front door. Subcommands: explain, bench, demo.
+// Errors print one line on stderr and exit 1; --help on any subcommand lists its options.
+#include <cstdio>
+#include <exception>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+
+#include "experiments/bench_command.h"
+#include "experiments/demo_command.h"
+#include "experiments/explain_command.h"
+#include "framework/errors.h"
+
+namespace {
+
+std::vector<int64_t> ParseShape(const std::string& text) {
+  std::vector<int64_t> shape;
+  std::stringstream in(text);
+  std::string part;
+  while (std::getline(in, part, ',')) {
+    try {
+      shape.push_back(std::stoll(part));
+    } catch (const std::exception&) {
+      lfa::Fail("--input-shape: '", part, "' is not an integer (expected e.g. 1,28,28)");
+    }
+    if (shape.back() < 1) lfa::Fail("--input-shape: sizes must be >= 1, got ", shape.back());
+  }
+  return shape;
+}
+
+std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"lfa: post-hoc explanations as local function approximations"};
+  app.require_subcommand(1);
+
+  lfa::ExplainCommandOptions explain;
+  std::string input_shape;
+  auto* explain_cmd = app.add_subcommand("explain", "explain every row of a CSV file");
+  explain_cmd->add_option("--model", explain.model, "TorchScript model file")->required();
+  explain_cmd->add_option("--data", explain.data, "CSV file with a header row")->required();
+  explain_cmd->add_option("--label-column", explain.label_column, "column to drop: NAME or 'last'");
+  explain_cmd->add_option("--explainer", explain.explainer,
+                          "lime, kernelshap, occlusion, clime, smoothgrad, gradient, "
+                          "integrated_gradients, gradient_x_input");
+  explain_cmd->add_option("--implementation", explain.implementation, "lfa (default) or classic");
+  explain_cmd->add_option("--spec", explain.spec, "JSON spec composing an explainer");
+  explain_cmd->add_option("--samples", explain.samples, "perturbations per point (default 1000)");
+  explain_cmd->add_option("--seed", explain.seed, "random seed (default 0)");
+  explain_cmd->add_option("--sigma", explain.sigma, "noise of clime/smoothgrad (default 0.1)");
+  explain_cmd->add_option("--kernel-width", explain.kernel_width, "LIME kernel width (default 1)");
+  explain_cmd->add_option("--baseline", explain.baseline, "removed-feature value (default 0)");
+  explain_cmd->add_option("--output-index", explain.output_index, "model output explained (default 0)");
+  explain_cmd->add_option("--device", explain.device, "cpu (default) or cuda");
+  explain_cmd->add_option("--batch-size", explain.batch_size, "rows per model call (default 10000)");
+  explain_cmd->add_option("--input-shape", input_shape, "shape of one row, e.g. 1,28,28");
+  explain_cmd->add_option("--out", explain.out, "output CSV file")->required();
+
+  lfa::BenchCommandOptions bench;
+  auto* bench_cmd = app.add_subcommand("bench", "time the explainers against bare model queries");
+  bench_cmd->add_option("--model", bench.model, "TorchScript model (default: heloc_ffnnA)");
+  bench_cmd->add_option("--data", bench.data, "CSV points (default: the paper's 100 heloc points)");
+  bench_cmd->add_option("--label-column", bench.label_column, "column to drop (default last)");
+  bench_cmd->add_option("--samples", bench.samples, "perturbations per point (default 1000)");
+  bench_cmd->add_option("--repeats", bench.repeats, "timed runs, median reported (default 5)");
+  bench_cmd->add_option("--batch-size", bench.batch_size, "rows per model call (default 10000)");
+  bench_cmd->add_option("--implementation", bench.implementation, "lfa, classic or both");
+  bench_cmd->add_option("--device", bench.device, "cpu (default) or cuda");
+  bench_cmd->add_option("--out", bench.out, "optional CSV of the table");
+
+  lfa::DemoCommandOptions demo;
+  auto* demo_cmd = app.add_subcommand("demo", "the built-in default job: all eight explainers");
+  demo_cmd->add_option("--out", demo.out, "output directory (default out/demo)");
+  demo_cmd->add_option("--samples", demo.samples, "perturbations per point (default 1000)");
+  demo_cmd->add_option("--seed", demo.seed, "random seed (default 0)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  try {
+    if (*explain_cmd) {
+      if (!input_shape.empty()) explain.input_shape = ParseShape(input_shape);
+      lfa::RunExplain(explain);
+    } else if (*bench_cmd) {
+      lfa::RunBench(bench);
+    } else if (*demo_cmd) {
+      lfa::RunDemo(demo);
+    }
+  } catch (const lfa::InvalidInput& e) {
+    std::fprintf(stderr, "lfa: error: %s\n", FirstLine(e.what()).c_str());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "lfa: error: %s\n", FirstLine(e.what()).c_str());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,55 @@
+// The eight methods of the paper as compositions, and their classic counterparts.
+//
+//   method                 neighbourhood                            loss                 surrogate
+//   lime                   bernoulli_mask, exponential kernel w=1   squared              linear + b
+//   clime                  gaussian sigma = 0.1                     squared              linear + b
+//   kernelshap             bernoulli_mask, shapley kernel           squared              linear + b
+//   occlusion              one_hot_removal                          squared (delta)      linear
+//   gradient               gaussian sigma = 0.01 (for sigma -> 0)   gradient_matching    linear
+//   gradient_x_input       scale_path U(0.95, 1) (for a -> 1)       gradient_matching    linear
+//   smoothgrad             gaussian sigma = 0.1                     gradient_matching    linear
+//   integrated_gradients   scale_path U(0, 1)                       gradient_matching    linear
+//
+// RecipeSpec returns the composition as a JSON spec (the same text a user would write), so the
+// recipes are built by the registry exactly like user specs. MakeExplainer(name, options,
+// Implementation::kClassic) returns the well-known algorithm with Captum's conventions instead
+// (classic.h); clime has no classic form.
+//
+//   auto smoothgrad = MakeExplainer("smoothgrad", {.samples = 500, .sigma = 0.2});
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "framework/explainer.h"
+#include "framework/feature_groups.h"
+
+namespace lfa {
+
+enum class Implementation { kLfa, kClassic };
+
+struct RecipeOptions {
+  int64_t samples = 1000;               // perturbations per point (> 0)
+  std::optional<double> sigma;          // noise of clime / smoothgrad (default 0.1)
+  std::optional<double> kernel_width;   // LIME kernel width (default 1)
+  double baseline = 0.0;                // value of a removed feature / start of the IG path
+  FeatureGroups groups;                 // feature groups of the mask methods
+};
+
+// The eight method names, in the paper's order.
+const std::vector<std::string>& MethodNames();
+
+// The composition of `method` as a JSON spec; throws InvalidInput for an unknown name.
+nlohmann::json RecipeSpec(const std::string& method, const RecipeOptions& options = {});
+
+std::unique_ptr<Explainer> MakeExplainer(const std::string& method,
+                                         const RecipeOptions& options = {},
+                                         Implementation implementation = Implementation::kLfa);
+
+Implementation ParseImplementation(const std::string& text);
+
+}  // namespace lfa

@@ -1,0 +1,31 @@
+// SquaredLoss: l = pi(xi) (y - g(xi))^2, the loss of LIME, C-LIME, KernelSHAP and Occlusion.
+//
+// The response y is the model value f(x (+) xi) ("value") or its drop from the unperturbed point,
+// f(x) - f(x (+) xi) ("delta"; Occlusion's convention, one extra query per point).
+//
+//   SquaredLoss loss({.response = "delta"});
+#pragma once
+
+#include "framework/loss.h"
+
+namespace lfa {
+
+struct SquaredLossOptions {
+  std::string response = "value";  // value | delta
+};
+
+class SquaredLoss : public Loss {
+ public:
+  explicit SquaredLoss(SquaredLossOptions options = {});
+  static std::unique_ptr<Loss> FromJson(const nlohmann::json& spec);
+
+  std::string type() const override { return "squared"; }
+  LocalProblem Build(Oracle& oracle, const Neighbourhood& neighbourhood, const PointBatch& points,
+                     const NeighbourhoodSample& sample, const torch::Tensor& targets) const override;
+  nlohmann::json ToJson() const override { return {{"type", type()}, {"response", options_.response}}; }
+
+ private:
+  SquaredLossOptions options_;
+};
+
+}  // namespace lfa

@@ -1,0 +1,38 @@
+#include "neighbourhoods/mask_neighbourhood.h"
+
+namespace lfa {
+
+torch::Tensor MaskNeighbourhood::Decode(const PointBatch& points, const torch::Tensor& xi) const {
+  const torch::Tensor x = points.flat.to(xi.dtype());
+  const torch::Tensor b = baseline_.For(points).to(xi.dtype());
+  torch::Tensor m = groups_.is_identity()
+                        ? xi
+                        : xi.index_select(2, groups_.Resolve(points.input_shape).to(xi.device()));
+  if (removal_) m = 1 - m;
+  return b.unsqueeze(1) + m * (x - b).unsqueeze(1);
+}
+
+torch::Tensor MaskNeighbourhood::GroupSquaredSpread(const PointBatch& points) const {
+  const torch::Tensor spread = (points.flat - baseline_.For(points)).square();
+  if (groups_.is_identity()) return spread;
+  const torch::Tensor ids = groups_.Resolve(points.input_shape);
+  const int64_t count = ids.max().item<int64_t>() + 1;
+  return torch::zeros({points.size(), count}, torch::kDouble).index_add_(1, ids, spread);
+}
+
+nlohmann::json MaskNeighbourhood::MaskJson(nlohmann::json own) const {
+  own["type"] = type();
+  own["baseline"] = baseline_.ToJson();
+  own["groups"] = groups_.ToJson();
+  return own;
+}
+
+Baseline MaskNeighbourhood::ReadBaseline(SpecReader& reader, const std::string& what) {
+  return Baseline::FromJson(reader.Raw("baseline"), what);
+}
+
+FeatureGroups MaskNeighbourhood::ReadGroups(SpecReader& reader) {
+  return FeatureGroups::FromJson(reader.Raw("groups"));
+}
+
+}  // namespace lfa

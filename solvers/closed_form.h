@@ -1,0 +1,48 @@
+// ClosedFormSolver: exact minimisers for linear surrogates, batched over points, in float64.
+//
+//   squared loss:        w = argmin sum_s pi_s (y_s - w.z_s)^2,  z = [xi, 1]:  (Z'WZ) w = Z'Wy
+//   gradient matching:   w = sum_s pi_s J_s / sum_s pi_s          (intercept reported as 0)
+//
+// The normal equations of all N points are formed with one batched matrix product and solved by a
+// batched Cholesky factorisation. A point whose system is singular or nearly so (a feature never
+// varied, fewer distinct samples than parameters) is solved again with a ridge
+// lambda = ridge * trace(A) / p added to the diagonal; lambda is reported in FitResult::ridge.
+//
+//   ClosedFormSolver solver({.rank_tolerance = 1e-12});
+//   FitResult fit = solver.Fit(problem, LinearSurrogate());
+//
+// WARNING: asked to fit a non-linear surrogate, it throws; use AutoSolver or CeresSolver.
+#pragma once
+
+#include "framework/solver.h"
+
+namespace lfa {
+
+struct ClosedFormOptions {
+  // A Cholesky pivot ratio (min/max diagonal of L, squared) below this marks a system singular.
+  double rank_tolerance = 1e-12;
+  // Ridge strength for singular systems, relative to the mean diagonal of the normal matrix.
+  double ridge = 1e-8;
+};
+
+class ClosedFormSolver : public Solver {
+ public:
+  explicit ClosedFormSolver(ClosedFormOptions options = {});
+  static std::unique_ptr<Solver> FromJson(const nlohmann::json& spec);
+
+  std::string type() const override { return "closed_form"; }
+  FitResult Fit(const LocalProblem& problem, const Surrogate& surrogate) const override;
+  nlohmann::json ToJson() const override;
+
+ private:
+  ClosedFormOptions options_;
+};
+
+// Batched weighted least squares: z [N, S, p], w [N, S], y [N, S] -> (coefficients [N, p],
+// ridge [N]). Shared by every linear fit in the project (classic LIME and KernelSHAP too).
+std::pair<torch::Tensor, torch::Tensor> WeightedLeastSquares(const torch::Tensor& z,
+                                                             const torch::Tensor& w,
+                                                             const torch::Tensor& y,
+                                                             const ClosedFormOptions& options = {});
+
+}  // namespace lfa
