@@ -3,6 +3,9 @@
 #include <cstdio>
 #include <exception>
 #include <sstream>
+#include <thread>
+
+#include <ATen/Parallel.h>
 
 #include <CLI/CLI.hpp>
 
@@ -33,6 +36,10 @@ std::string FirstLine(const std::string& text) { return text.substr(0, text.find
 }  // namespace
 
 int main(int argc, char** argv) {
+  // LibTorch's intra-op pool may start with one thread; use every core unless told otherwise.
+  const char* threads = std::getenv("LFA_NUM_THREADS");
+  at::set_num_threads(threads ? std::max(1, std::atoi(threads))
+                              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   CLI::App app{"lfa: post-hoc explanations as local function approximations"};
   app.require_subcommand(1);
 

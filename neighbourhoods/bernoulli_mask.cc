@@ -42,9 +42,18 @@ NeighbourhoodSample BernoulliMaskNeighbourhood::Sample(const PointBatch& points,
   double* data = xi.data_ptr<double>();
   ForEachPointStream(n, points.seed, points.first_index, Component::kNeighbourhood,
                      [&](int64_t i, Generator& rng) {
-                       boost::random::bernoulli_distribution<double> keep(options_.p);
                        double* row = data + i * samples * g;
-                       for (int64_t k = 0; k < samples * g; ++k) row[k] = keep(rng) ? 1.0 : 0.0;
+                       const int64_t count = samples * g;
+                       if (options_.p == 0.5) {  // fair coins: 64 masks from each draw
+                         for (int64_t k = 0; k < count; k += 64) {
+                           uint64_t bits = rng();
+                           for (int64_t b = k; b < std::min(count, k + 64); ++b, bits >>= 1)
+                             row[b] = static_cast<double>(bits & 1);
+                         }
+                         return;
+                       }
+                       boost::random::bernoulli_distribution<double> keep(options_.p);
+                       for (int64_t k = 0; k < count; ++k) row[k] = keep(rng) ? 1.0 : 0.0;
                      });
   return {xi, Weights(points, xi)};
 }

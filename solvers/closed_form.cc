@@ -23,17 +23,29 @@ nlohmann::json ClosedFormSolver::ToJson() const {
   return {{"type", type()}, {"rank_tolerance", options_.rank_tolerance}, {"ridge", options_.ridge}};
 }
 
-std::pair<torch::Tensor, torch::Tensor> WeightedLeastSquares(const torch::Tensor& z,
+std::pair<torch::Tensor, torch::Tensor> WeightedLeastSquares(const torch::Tensor& x,
                                                              const torch::Tensor& w,
-                                                             const torch::Tensor& y,
+                                                             const torch::Tensor& y, bool intercept,
                                                              const ClosedFormOptions& options) {
-  const int64_t n = z.size(0), p = z.size(2);
-  const torch::Tensor wz = z * w.unsqueeze(2);
-  torch::Tensor a = torch::bmm(wz.transpose(1, 2), z);              // [N, p, p]
-  const torch::Tensor rhs = torch::bmm(wz.transpose(1, 2), y.unsqueeze(2));  // [N, p, 1]
+  // Normal equations of z = [x, 1] formed blockwise, without materialising z:
+  //   A = [[x'Wx, x'W1], [1'Wx, 1'W1]],  rhs = [x'Wy, 1'Wy].
+  const int64_t n = x.size(0), d = x.size(2), p = d + (intercept ? 1 : 0);
+  const torch::Tensor wx = x * w.unsqueeze(2);                          // [N, S, d]
+  const torch::Tensor wxt = wx.transpose(1, 2);
+  torch::Tensor a = torch::empty({n, p, p}, torch::kDouble);
+  torch::Tensor rhs = torch::empty({n, p, 1}, torch::kDouble);
+  a.slice(1, 0, d).slice(2, 0, d).copy_(torch::bmm(wxt, x));
+  rhs.slice(1, 0, d).copy_(torch::bmm(wxt, y.unsqueeze(2)));
+  if (intercept) {
+    const torch::Tensor column = wx.sum(1);                             // [N, d]
+    a.slice(1, 0, d).select(2, d).copy_(column);
+    a.select(1, d).slice(1, 0, d).copy_(column);
+    a.select(1, d).select(1, d).copy_(w.sum(1));
+    rhs.select(1, d).select(1, 0).copy_((w * y).sum(1));
+  }
   const torch::Tensor scale = a.diagonal(0, 1, 2).mean(1).clamp_min(1e-300);  // [N]
   auto [factor, info] = torch::linalg_cholesky_ex(a);
-  const torch::Tensor pivots = factor.diagonal(0, 1, 2).square();   // [N, p]
+  const torch::Tensor pivots = factor.diagonal(0, 1, 2).square();     // [N, p]
   const torch::Tensor ratio = pivots.amin(1) / pivots.amax(1).clamp_min(1e-300);
   const torch::Tensor singular = (info != 0) | (ratio < options.rank_tolerance) |
                                  ratio.isnan() | (pivots.amax(1) <= 0);
@@ -60,11 +72,8 @@ FitResult ClosedFormSolver::Fit(const LocalProblem& problem, const Surrogate& su
                         : mean;
     result.ridge = torch::zeros({n}, torch::kDouble);
   } else {
-    torch::Tensor z = problem.xi;
-    if (surrogate.intercept())
-      z = torch::cat({z, torch::ones({n, problem.samples(), 1}, torch::kDouble)}, 2);
-    std::tie(result.params, result.ridge) =
-        WeightedLeastSquares(z, problem.weights, problem.responses, options_);
+    std::tie(result.params, result.ridge) = WeightedLeastSquares(
+        problem.xi, problem.weights, problem.responses, surrogate.intercept(), options_);
   }
   result.iterations = torch::zeros({n}, torch::kLong);
   Diagnose(problem, surrogate, &result);

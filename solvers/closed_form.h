@@ -38,11 +38,11 @@ class ClosedFormSolver : public Solver {
   ClosedFormOptions options_;
 };
 
-// Batched weighted least squares: z [N, S, p], w [N, S], y [N, S] -> (coefficients [N, p],
-// ridge [N]). Shared by every linear fit in the project (classic LIME and KernelSHAP too).
-std::pair<torch::Tensor, torch::Tensor> WeightedLeastSquares(const torch::Tensor& z,
+// Batched weighted least squares of y on [x, 1] (or x alone without intercept): x [N, S, d],
+// w [N, S], y [N, S] -> (coefficients [N, d (+1)], ridge added [N]).
+std::pair<torch::Tensor, torch::Tensor> WeightedLeastSquares(const torch::Tensor& x,
                                                              const torch::Tensor& w,
-                                                             const torch::Tensor& y,
+                                                             const torch::Tensor& y, bool intercept,
                                                              const ClosedFormOptions& options = {});
 
 }  // namespace lfa
