@@ -108,6 +108,8 @@ void CheckWritable(const std::string& path) {
   if (fs::is_directory(target)) Fail("output path '", path, "' is a directory");
   fs::path dir = target.parent_path();
   if (dir.empty()) dir = ".";
+  if (fs::exists(dir) && !fs::is_directory(dir))
+    Fail("output path '", path, "': '", dir.string(), "' is not a directory");
   if (!fs::is_directory(dir)) Fail("output path '", path, "': directory '", dir.string(), "' does not exist");
   if (::access(dir.c_str(), W_OK) != 0)
     Fail("output path '", path, "': directory '", dir.string(), "' is not writable");

@@ -23,6 +23,13 @@ std::unique_ptr<Explainer> ChooseExplainer(const ExplainCommandOptions& options)
   if (options.kernel_width && !(*options.kernel_width > 0))
     Fail("--kernel-width must be > 0, got ", *options.kernel_width);
   if (!options.spec.empty()) {
+    // A spec carries its own options: recipe flags beside it would be silently ignored.
+    if (options.implementation != "lfa")
+      Fail("--implementation ", options.implementation,
+           " does not apply to --spec (a spec is always an LFA composition)");
+    if (options.sigma || options.kernel_width || options.baseline)
+      Fail("--sigma, --kernel-width and --baseline configure --explainer; with --spec, set them "
+           "in the spec file");
     nlohmann::json spec = ReadSpecFile(options.spec);
     if (options.samples && spec.is_object()) spec["samples"] = *options.samples;
     return DefaultRegistry().Build(spec);
@@ -31,7 +38,7 @@ std::unique_ptr<Explainer> ChooseExplainer(const ExplainCommandOptions& options)
   recipe.samples = options.samples.value_or(1000);
   recipe.sigma = options.sigma;
   recipe.kernel_width = options.kernel_width;
-  recipe.baseline = options.baseline;
+  recipe.baseline = options.baseline.value_or(0.0);
   return MakeExplainer(options.explainer, recipe, ParseImplementation(options.implementation));
 }
 

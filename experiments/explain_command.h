@@ -28,7 +28,7 @@ struct ExplainCommandOptions {
   uint64_t seed = 0;
   std::optional<double> sigma;
   std::optional<double> kernel_width;
-  double baseline = 0.0;
+  std::optional<double> baseline;     // removed-feature value / path start (default 0)
   int64_t output_index = 0;
   std::string device = "cpu";
   int64_t batch_size = 10000;        // rows per model call

@@ -1,5 +1,6 @@
 // The `lfa` program: the user's front door. Subcommands: explain, bench, demo.
-// Errors print one line on stderr and exit 1; --help on any subcommand lists its options.
+// Errors print one line on stderr ("lfa: error: ...") and exit non-zero: 2 for bad input (a flag,
+// a file, a spec key), 1 for anything else. --help on any subcommand lists its options.
 #include <cstdio>
 #include <exception>
 #include <sstream>
@@ -86,7 +87,14 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help: CLI11 prints it. Parse errors: one line, like every other error (CLI11's own
+    // message is two lines and uses its own exit codes).
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);
+    std::string command = "lfa";
+    for (const auto* sub : app.get_subcommands()) command += " " + sub->get_name();
+    std::fprintf(stderr, "lfa: error: %s (see %s --help)\n", FirstLine(e.what()).c_str(),
+                 command.c_str());
+    return 2;
   }
   try {
     if (*explain_cmd) {

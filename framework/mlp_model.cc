@@ -45,15 +45,26 @@ MlpModel::MlpModel(const std::string& path, MlpArchitecture architecture)
   if (!value.isGenericDict()) Fail("state-dict file '", path, "' does not hold a dict of tensors");
   // Group "<prefix><number>.weight|bias" by number.
   std::map<int64_t, std::pair<torch::Tensor, torch::Tensor>> layers;
-  const std::regex key_pattern(R"(^(.*?)(\d+)\.(weight|bias)$)");
+  // A single-layer model may have no number: the paper's who_linear and heloc_logistic checkpoints
+  // hold "linear.weight" and "linear.bias".
+  const std::regex key_pattern(R"(^(.*?)(\d*)\.(weight|bias)$)");
+  std::map<int64_t, std::string> prefixes;
   for (const auto& entry : value.toGenericDict()) {
     const std::string key = entry.key().toStringRef();
     std::smatch match;
     if (!std::regex_match(key, match, key_pattern) || !entry.value().isTensor()) continue;
-    auto& layer = layers[std::stoll(match[2])];
+    const int64_t index = match[2].length() > 0 ? std::stoll(match[2]) : -1;
+    const auto [known, inserted] = prefixes.emplace(index, match[1].str());
+    if (known->second != match[1].str())
+      Fail("state-dict file '", path, "': '", key, "' and '", known->second, match[2].str(),
+           ".*' both look like layer ", match[2].str(), "; cannot tell the layer order");
+    auto& layer = layers[index];
     (match[3] == "weight" ? layer.first : layer.second) = entry.value().toTensor();
   }
   if (layers.empty()) Fail("state-dict file '", path, "' has no '<name>N.weight' entries");
+  if (layers.count(-1) && layers.size() > 1)
+    Fail("state-dict file '", path, "' mixes numbered and unnumbered layers ('",
+         prefixes.at(-1), ".weight'); cannot tell the layer order");
   for (auto& [index, layer] : layers) {
     if (!layer.first.defined() || !layer.second.defined())
       Fail("state-dict file '", path, "': layer ", index, " lacks a weight or a bias");

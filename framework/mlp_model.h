@@ -2,8 +2,9 @@
 // module.state_dict(), tensors on CPU) and a small architecture description.
 //
 // The layers are the `<prefix>N.weight` / `<prefix>N.bias` pairs of the file, in increasing N
-// (`linear1`, `linear2`, ... in the paper's checkpoints; `0`, `2`, `4` for nn.Sequential). Hidden
-// layers use `activation`; the last layer uses `output_activation`.
+// (`linear1`, `linear2`, ... in the paper's checkpoints; `0`, `2`, `4` for nn.Sequential); a single
+// unnumbered pair (`linear.weight`: the paper's linear and logistic models) is a one-layer model.
+// Hidden layers use `activation`; the last layer uses `output_activation`.
 //
 //   MlpArchitecture arch{.activation = "relu", .output_activation = "sigmoid"};
 //   auto model = std::make_shared<MlpModel>("heloc_ffnnA.state.pt", arch);

@@ -136,7 +136,11 @@ torch::Tensor Oracle::Gradients(const torch::Tensor& inputs, const torch::Tensor
     TORCH_CHECK(index.max().item<int64_t>() < out.size(1) && index.min().item<int64_t>() >= 0,
                 "target output index out of range for a model with ", out.size(1), " outputs");
     torch::Tensor selected = out.gather(1, index).sum();
-    torch::Tensor grad = torch::autograd::grad({selected}, {chunk}, {}, false, false, true)[0];
+    // An output with no autograd history (a parameter-free f that ignores its input) has a zero
+    // gradient; autograd::grad would throw on it.
+    torch::Tensor grad;
+    if (selected.requires_grad())
+      grad = torch::autograd::grad({selected}, {chunk}, {}, false, false, true)[0];
     if (!grad.defined()) grad = torch::zeros_like(chunk);  // f does not depend on its input
     gradients.slice(0, begin, end).copy_(grad);
   });

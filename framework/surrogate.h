@@ -12,7 +12,7 @@
 // iterative solvers.
 //
 // To add a surrogate: subclass, implement the virtuals and FromJson, register it in registry.cc,
-// instantiate the surrogate contract suite (tests/surrogate_contract_test.cc), see
+// instantiate the surrogate contract suite (tests/surrogate_loss_contract_test.cc), see
 // docs/surrogates.md.
 //
 // WARNING: with the gradient-matching loss the intercept of a linear g is not identified (its
