@@ -39,23 +39,55 @@ NeighbourhoodSample BernoulliMaskNeighbourhood::Sample(const PointBatch& points,
                                                        int64_t samples) const {
   const int64_t n = points.size(), g = Dimension(points.input_shape);
   torch::Tensor xi = torch::empty({n, samples, g}, torch::kDouble);
+  // Per sample, while drawing: the coalition size k and the squared distance ||x - x'||^2 =
+  // sum over removed groups of sum_{i in g} (x_i - b_i)^2, so the kernel needs no pass over xi.
+  torch::Tensor sizes = torch::zeros({n, samples}, torch::kDouble);
+  torch::Tensor distance2 = torch::zeros({n, samples}, torch::kDouble);
+  const torch::Tensor spread = GroupSquaredSpread(points).contiguous();
   double* data = xi.data_ptr<double>();
+  double* size = sizes.data_ptr<double>();
+  double* distance = distance2.data_ptr<double>();
+  const double* c = spread.data_ptr<double>();
+  const bool fair = options_.p == 0.5;
   ForEachPointStream(n, points.seed, points.first_index, Component::kNeighbourhood,
                      [&](int64_t i, Generator& rng) {
-                       double* row = data + i * samples * g;
-                       const int64_t count = samples * g;
-                       if (options_.p == 0.5) {  // fair coins: 64 masks from each draw
-                         for (int64_t k = 0; k < count; k += 64) {
-                           uint64_t bits = rng();
-                           for (int64_t b = k; b < std::min(count, k + 64); ++b, bits >>= 1)
-                             row[b] = static_cast<double>(bits & 1);
-                         }
-                         return;
-                       }
-                       boost::random::bernoulli_distribution<double> keep(options_.p);
-                       for (int64_t k = 0; k < count; ++k) row[k] = keep(rng) ? 1.0 : 0.0;
-                     });
-  return {xi, Weights(points, xi)};
+    boost::random::bernoulli_distribution<double> keep(options_.p);
+    uint64_t bits = 0;
+    int available = 0;
+    const double* ci = c + i * g;
+    for (int64_t s = 0; s < samples; ++s) {
+      double* row = data + (i * samples + s) * g;
+      double kept = 0, removed = 0;
+      for (int64_t j = 0; j < g; ++j) {
+        bool on;
+        if (fair) {  // fair coins: 64 masks from each draw
+          if (available == 0) {
+            bits = rng();
+            available = 64;
+          }
+          on = bits & 1;
+          bits >>= 1;
+          --available;
+        } else {
+          on = keep(rng);
+        }
+        row[j] = on ? 1.0 : 0.0;
+        kept += row[j];
+        removed += on ? 0.0 : ci[j];
+      }
+      size[i * samples + s] = kept;
+      distance[i * samples + s] = removed;
+    }
+  });
+  torch::Tensor weights;
+  if (options_.kernel == "uniform") {
+    weights = torch::ones({n, samples}, torch::kDouble);
+  } else if (options_.kernel == "shapley") {
+    weights = ShapleyKernel(sizes, g);
+  } else {
+    weights = torch::exp(-distance2 / (options_.width * options_.width));
+  }
+  return {xi, weights};
 }
 
 torch::Tensor BernoulliMaskNeighbourhood::Weights(const PointBatch& points,

@@ -39,10 +39,10 @@ class ClosedFormSolver : public Solver {
 };
 
 // Batched weighted least squares of y on [x, 1] (or x alone without intercept): x [N, S, d],
-// w [N, S], y [N, S] -> (coefficients [N, d (+1)], ridge added [N]).
-std::pair<torch::Tensor, torch::Tensor> WeightedLeastSquares(const torch::Tensor& x,
-                                                             const torch::Tensor& w,
-                                                             const torch::Tensor& y, bool intercept,
-                                                             const ClosedFormOptions& options = {});
+// w [N, S], y [N, S] -> coefficients [N, d (+1)], ridge added, loss and R² (computed from the
+// normal equations, without another pass over the samples).
+FitResult WeightedLeastSquares(const torch::Tensor& x, const torch::Tensor& w,
+                               const torch::Tensor& y, bool intercept,
+                               const ClosedFormOptions& options = {});
 
 }  // namespace lfa
