@@ -40,14 +40,27 @@ FeatureGroups FeatureGroups::FromJson(const nlohmann::json& spec) {
   if (spec.is_null()) return {};
   if (!spec.is_object() || !spec.contains("type"))
     Fail("feature groups: expected {\"type\": \"patch\"|\"explicit\", ...}, got ", spec.dump());
+  if (!spec["type"].is_string()) Fail("feature groups: 'type' must be a string, got ", spec["type"].dump());
   const std::string type = spec["type"];
   for (const auto& [key, value] : spec.items()) {
     if (key == "type" || (type == "patch" && key == "size") || (type == "explicit" && key == "ids"))
       continue;
     Fail("feature groups '", type, "': unknown key '", key, "'");
   }
-  if (type == "patch") return Patches(spec.value("size", int64_t{0}));
-  if (type == "explicit") return Explicit(spec.at("ids").get<std::vector<int64_t>>());
+  if (type == "patch") {
+    if (!spec.contains("size") || !spec["size"].is_number_integer())
+      Fail("feature groups 'patch': 'size' must be an integer, got ",
+           spec.contains("size") ? spec["size"].dump() : "nothing");
+    return Patches(spec["size"].get<int64_t>());
+  }
+  if (type == "explicit") {
+    const auto ids = spec.find("ids");
+    if (ids == spec.end() || !ids->is_array() ||
+        !std::all_of(ids->begin(), ids->end(), [](const auto& v) { return v.is_number_integer(); }))
+      Fail("feature groups 'explicit': 'ids' must be an array of integers, got ",
+           ids == spec.end() ? "nothing" : ids->dump());
+    return Explicit(ids->get<std::vector<int64_t>>());
+  }
   Fail("feature groups: unknown type '", type, "' (patch, explicit)");
 }
 

@@ -1,5 +1,7 @@
 #include "framework/neighbourhood.h"
 
+#include <algorithm>
+
 #include "framework/errors.h"
 
 namespace lfa {
@@ -12,6 +14,8 @@ Baseline Baseline::FromJson(const nlohmann::json& spec, const std::string& what)
   if (spec.is_null()) return Baseline(0.0);
   if (spec.is_number()) return Baseline(spec.get<double>());
   if (spec.is_array()) {
+    if (!std::all_of(spec.begin(), spec.end(), [](const auto& v) { return v.is_number(); }))
+      Fail(what, ": 'baseline' must be a number or an array of numbers, got ", spec.dump());
     std::vector<double> values = spec.get<std::vector<double>>();
     return Baseline(torch::tensor(values, torch::kDouble));
   }
