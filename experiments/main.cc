@@ -13,6 +13,7 @@
 #include "experiments/bench_command.h"
 #include "experiments/demo_command.h"
 #include "experiments/explain_command.h"
+#include "experiments/reproduce_command.h"
 #include "framework/errors.h"
 
 namespace {
@@ -84,6 +85,17 @@ int main(int argc, char** argv) {
   demo_cmd->add_option("--samples", demo.samples, "perturbations per point (default 1000)");
   demo_cmd->add_option("--seed", demo.seed, "random seed (default 0)");
 
+  lfa::ReproduceOptions reproduce;
+  auto* reproduce_cmd = app.add_subcommand("reproduce", "reproduce a paper's experiments");
+  auto* paper_cmd = reproduce_cmd->add_subcommand("paper", "Han, Srinivas & Lakkaraju (NeurIPS 2022)");
+  reproduce_cmd->require_subcommand(1);
+  paper_cmd->add_option("--data-dir", reproduce.data_dir, "directory holding lfa-paper/ (default LFA_DATA_DIR)");
+  paper_cmd->add_option("--out", reproduce.out, "output directory (default out/reproduce)");
+  paper_cmd->add_option("--samples", reproduce.samples, "perturbations per point (default 1000)");
+  paper_cmd->add_option("--seed", reproduce.seed, "random seed (default 0)");
+  paper_cmd->add_option("--reference-dir", reproduce.reference_dir,
+                        "released CSVs (default DATA_DIR/../reference/lfa-paper)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -104,6 +116,8 @@ int main(int argc, char** argv) {
       lfa::RunBench(bench);
     } else if (*demo_cmd) {
       lfa::RunDemo(demo);
+    } else if (*paper_cmd) {
+      lfa::RunReproducePaper(reproduce);
     }
   } catch (const lfa::InvalidInput& e) {
     std::fprintf(stderr, "lfa: error: %s\n", FirstLine(e.what()).c_str());

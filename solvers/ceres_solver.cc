@@ -103,7 +103,7 @@ FitResult CeresSolver::Fit(const LocalProblem& problem, const Surrogate& surroga
       options.function_tolerance = options_.function_tolerance;
       options.parameter_tolerance = options_.parameter_tolerance;
       options.gradient_tolerance = 1e-16;
-      options.linear_solver_type = ceres::DENSE_QR;
+      options.linear_solver_type = ceres::DENSE_NORMAL_CHOLESKY;
       options.logging_type = ceres::SILENT;
       options.num_threads = 1;
       ceres::Solver::Summary summary;

@@ -1,0 +1,69 @@
+// LfaLoss: the faithfulness of any explanation over any neighbourhood, measured with the LFA loss.
+//
+// Every explanation of the eight methods implies an affine local model of f in input space,
+//     g(x') = c + s . (x' - x),
+// whose slope s is the attribution itself for the additive methods (gradient, smoothgrad, clime)
+// and the attribution divided by (x - b) for the multiplicative ones (lime, kernelshap,
+// occlusion, integrated_gradients, gradient_x_input; 0 where x_i = b_i). InputSpaceSlope makes s.
+// Over an evaluation composition (neighbourhood Z', loss l') the metric is the empirical LFA loss
+// of g, read in Z''s interpretable coordinates, on fresh samples:
+//     every Decode of the framework is affine in xi, so g(Decode(xi)) = c' + w'.xi with
+//     w' = (d Decode / d xi)^T s   (the pull-back, by autograd, as in gradient matching),
+//   - gradient matching: l' = weighted mean of ||J - w'||^2;
+//   - squared loss on values: the residual of c' + w'.xi, with the intercept c' chosen optimally
+//     when the evaluation's surrogate has one (the explanation is judged by its slope, the one
+//     thing it states), else anchored at c = f(x);
+//   - squared loss on deltas f(x) - f(x'): the implied response is -(w'.xi + s.(Decode(0) - x)).
+// With this convention the evaluation composition's own exact solution has the smallest loss of
+// all explanations over its neighbourhood (it is the minimiser), and on a linear f every
+// explanation of the eight methods has loss 0: the no-free-lunch matrix is exact on linear models.
+// docs/metrics.md gives the reasoning.
+//
+//   const torch::Tensor s = InputSpaceSlope(lime.attributions, points, /*multiplicative=*/true);
+//   torch::Tensor loss = LfaLoss(oracle, *smoothgrad_composition, points, targets, s);   // [N]
+//
+// WARNING: the samples are fresh (a metric stream), not the evaluation explainer's own, so its
+// diagonal cell is its loss on new draws, not its training loss.
+#pragma once
+
+#include <string>
+
+#include <torch/types.h>
+
+#include "framework/lfa_explainer.h"
+
+namespace lfa {
+
+// True for the methods whose attributions carry the (x - b) factor.
+bool IsMultiplicativeMethod(const std::string& method);
+
+// attributions [N, D] -> input-space slope [N, D].
+torch::Tensor InputSpaceSlope(const torch::Tensor& attributions, const PointBatch& points,
+                              bool multiplicative, double baseline = 0.0);
+
+// The evaluation side, built once: fresh samples of `evaluation`'s neighbourhood (metric stream of
+// points.seed), the model queries of its loss, and f(x). Evaluate() then scores any number of
+// slopes without querying the model again, so a row of the no-free-lunch matrix costs one
+// problem, not one per explainer.
+// WARNING: the evaluator keeps a reference to `evaluation`; keep that explainer alive.
+class LfaLossEvaluator {
+ public:
+  LfaLossEvaluator(Oracle& oracle, const LfaExplainer& evaluation, const PointBatch& points,
+                   const torch::Tensor& targets);
+  // Per-point LFA loss [N] of the affine model with input-space slope `slope` [N, D].
+  torch::Tensor Evaluate(const torch::Tensor& slope) const;
+  const LocalProblem& problem() const { return problem_; }
+
+ private:
+  const LfaExplainer& evaluation_;
+  PointBatch points_;
+  LocalProblem problem_;
+  torch::Tensor fx_;  // [N]
+  bool delta_ = false;
+};
+
+// One-shot form of LfaLossEvaluator(...).Evaluate(slope).
+torch::Tensor LfaLoss(Oracle& oracle, const LfaExplainer& evaluation, const PointBatch& points,
+                      const torch::Tensor& targets, const torch::Tensor& slope);
+
+}  // namespace lfa

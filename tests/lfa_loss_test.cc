@@ -1,0 +1,101 @@
+// Distances between explanations and the LFA loss of any explanation over any neighbourhood:
+// hand-computed distances, the zero matrix on linear models, and the minimiser property (the
+// evaluation composition's own solution on the metric's samples has the smallest loss).
+#include <gtest/gtest.h>
+
+#include "explainers/recipes.h"
+#include "framework/errors.h"
+#include "framework/random.h"
+#include "framework/registry.h"
+#include "metrics/distances.h"
+#include "metrics/lfa_loss.h"
+#include "test_util.h"
+
+namespace lfa {
+namespace {
+
+using test::AllClose;
+
+TEST(Distances, HandComputed) {
+  const torch::Tensor a = torch::tensor({{1.0, 2.0, -1.0}, {0.0, 0.0, 0.0}}, torch::kDouble);
+  const torch::Tensor b = torch::tensor({{2.0, 4.0, -2.0}, {1.0, 0.0, 0.0}}, torch::kDouble);
+  EXPECT_TRUE(AllClose(L1Distance(a, b), torch::tensor({4.0, 1.0}, torch::kDouble), 1e-15));
+  // Parallel vectors: 0; a zero vector: reported as 1.
+  EXPECT_TRUE(AllClose(CosineDistance(a, b), torch::tensor({0.0, 1.0}, torch::kDouble), 1e-15));
+  const torch::Tensor c = torch::tensor({{1.0, 0.0}}, torch::kDouble);
+  const torch::Tensor d = torch::tensor({{-1.0, 0.0}}, torch::kDouble);
+  EXPECT_NEAR(CosineDistance(c, d).item<double>(), 2.0, 1e-15);
+  EXPECT_THROW(L1Distance(a, c), InvalidInput);
+}
+
+TEST(Distances, RecoveryTargets) {
+  const torch::Tensor w = torch::tensor({2.0, -1.0}, torch::kDouble);
+  const torch::Tensor x = torch::tensor({{1.0, 3.0}, {0.5, 0.0}}, torch::kDouble);
+  EXPECT_TRUE(AllClose(RecoveryTarget(w, x, false), torch::tensor({{2.0, -1.0}, {2.0, -1.0}}, torch::kDouble), 0));
+  EXPECT_TRUE(AllClose(RecoveryTarget(w, x, true, 0.5),
+                       torch::tensor({{1.0, -2.5}, {0.0, 0.5}}, torch::kDouble), 1e-15));
+}
+
+TEST(InputSpaceSlope, DividesMultiplicativeAttributionsBySpread) {
+  const PointBatch points = MakePointBatch(torch::tensor({{2.0, 0.0, -1.0}}, torch::kDouble), 0);
+  const torch::Tensor a = torch::tensor({{4.0, 3.0, 1.0}}, torch::kDouble);
+  EXPECT_TRUE(AllClose(InputSpaceSlope(a, points, false), a, 0));
+  // x_1 = b: slope 0 by convention.
+  EXPECT_TRUE(AllClose(InputSpaceSlope(a, points, true),
+                       torch::tensor({{2.0, 0.0, -1.0}}, torch::kDouble), 1e-15));
+  EXPECT_THROW(InputSpaceSlope(torch::zeros({1, 2}, torch::kDouble), points, true), InvalidInput);
+}
+
+// f(x) = a.x + c: every explanation of the eight methods has loss 0 over every neighbourhood.
+TEST(LfaLoss, EveryCellIsZeroOnALinearModel) {
+  const int64_t n = 4, d = 5;
+  const torch::Tensor a = test::RandomNormal({d}, 1);
+  Oracle oracle(AnalyticModel::Linear(a, 0.7));
+  const PointBatch points = MakePointBatch(test::RandomUniform({n, d}, 0.2, 1.0, 2), 3);
+  const torch::Tensor targets = Targets(0, n);
+  for (const std::string& explained : MethodNames()) {
+    const Explanation e = MakeExplainer(explained, {.samples = 200})->Explain(oracle, points, targets);
+    const torch::Tensor slope =
+        InputSpaceSlope(e.attributions, points, IsMultiplicativeMethod(explained));
+    EXPECT_TRUE(AllClose(slope, a.unsqueeze(0).expand({n, d}), 1e-8)) << explained;
+    for (const std::string& evaluated : MethodNames()) {
+      const auto evaluation = DefaultRegistry().Build(RecipeSpec(evaluated, {.samples = 200}));
+      const torch::Tensor loss = LfaLoss(oracle, *evaluation, points, targets, slope);
+      EXPECT_LT(test::MaxAbs(loss), 1e-18) << explained << " over " << evaluated;
+    }
+  }
+}
+
+// On a nonlinear f, the evaluation composition's own exact solution on the metric's samples is
+// the minimiser: every other slope (other methods, perturbations) has a loss at least as large,
+// and the minimiser's loss equals its fit loss.
+TEST(LfaLoss, TheCompositionsOwnSolutionIsTheMinimum) {
+  const test::SineProduct f{{1.5, -2.0, 3.0, 0.5, 2.5}};
+  Oracle oracle(f.Model());
+  const int64_t n = 3, d = 5;
+  const PointBatch points = MakePointBatch(test::RandomUniform({n, d}, 0.3, 1.0, 4), 11);
+  PointBatch metric_draws = points;  // the samples LfaLoss draws
+  metric_draws.seed = StreamSeed(points.seed, 0, Component::kMetric);
+  const torch::Tensor targets = Targets(0, n);
+  for (const std::string& evaluated : {"lime", "kernelshap", "clime", "smoothgrad",
+                                       "integrated_gradients", "occlusion"}) {
+    const auto evaluation = DefaultRegistry().Build(RecipeSpec(evaluated, {.samples = 400}));
+    const Explanation own = evaluation->Explain(oracle, metric_draws, targets);
+    const torch::Tensor own_slope =
+        InputSpaceSlope(own.attributions, points, IsMultiplicativeMethod(evaluated));
+    const torch::Tensor own_loss = LfaLoss(oracle, *evaluation, points, targets, own_slope);
+    EXPECT_TRUE(AllClose(own_loss, own.loss, 1e-10)) << evaluated;
+    for (const std::string& other : MethodNames()) {
+      const Explanation e = MakeExplainer(other, {.samples = 400})->Explain(oracle, points, targets);
+      const torch::Tensor slope = InputSpaceSlope(e.attributions, points, IsMultiplicativeMethod(other));
+      const torch::Tensor loss = LfaLoss(oracle, *evaluation, points, targets, slope);
+      EXPECT_TRUE((loss >= own_loss - 1e-12).all().item<bool>()) << other << " over " << evaluated;
+    }
+    const torch::Tensor nudged = own_slope + 0.05 * test::RandomNormal({n, d}, 5);
+    EXPECT_TRUE((LfaLoss(oracle, *evaluation, points, targets, nudged) > own_loss).all().item<bool>())
+        << evaluated;
+  }
+}
+
+}  // namespace
+}  // namespace lfa
