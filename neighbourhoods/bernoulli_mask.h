@@ -40,6 +40,7 @@ class BernoulliMaskNeighbourhood : public MaskNeighbourhood {
 
   // Kernel weights of masks xi [N, S, G] for the batch: [N, S].
   torch::Tensor Weights(const PointBatch& points, const torch::Tensor& xi) const;
+  const BernoulliMaskOptions& options() const { return options_; }
 
  private:
   BernoulliMaskOptions options_;
