@@ -4,6 +4,7 @@
 
 #include "framework/errors.h"
 #include "framework/random.h"
+#include "solvers/closed_form.h"
 #include "surrogates/linear.h"
 
 namespace lfa {
@@ -41,44 +42,70 @@ LfaLossEvaluator::LfaLossEvaluator(Oracle& oracle, const LfaExplainer& evaluatio
   }
 }
 
-torch::Tensor LfaLossEvaluator::Evaluate(const torch::Tensor& slope) const {
+torch::Tensor LfaLossEvaluator::Evaluate(const torch::Tensor& slope,
+                                        const torch::Tensor& unstated) const {
   const int64_t n = points_.size(), d = problem_.dimension();
   if (slope.sizes() != points_.flat.sizes())
     Fail("LFA loss: slope ", slope.sizes(), " does not match the points ", points_.flat.sizes());
-  // Decode is affine in xi: its value at 0 and its pulled-back slope w' = J^T s.
-  torch::Tensor w_prime, offset;  // offset = s . (Decode(0) - x)
+  const torch::Tensor s = slope.to(torch::kDouble);
+  const torch::Tensor free_input =
+      unstated.defined() ? unstated.to(torch::kDouble) : torch::zeros_like(s);
+  // Decode is affine in xi: its value at 0 and its pulled-back slope w' = J^T s. The pull-back of
+  // the unstated input slopes marks the interpretable coordinates they would move.
+  torch::Tensor w_prime, free, offset;  // offset = s . (Decode(0) - x)
   {
     torch::AutoGradMode enable_grad(true);
     torch::Tensor zero = torch::zeros({n, 1, d}, torch::kDouble).requires_grad_(true);
     torch::Tensor decoded = evaluation_.neighbourhood().Decode(points_, zero);  // [N, 1, D]
-    const torch::Tensor s = slope.to(torch::kDouble);
-    w_prime = torch::autograd::grad({decoded}, {zero}, {s.unsqueeze(1)}, false, false, true)[0];
-    w_prime = w_prime.defined() ? w_prime.squeeze(1) : torch::zeros({n, d}, torch::kDouble);
+    const auto pulled = torch::autograd::grad({decoded}, {zero}, {s.unsqueeze(1)},
+                                              /*retain_graph=*/true, false, true)[0];
+    w_prime = pulled.defined() ? pulled.squeeze(1) : torch::zeros({n, d}, torch::kDouble);
+    const auto marked = torch::autograd::grad({decoded}, {zero}, {free_input.unsqueeze(1)}, false,
+                                              false, true)[0];
+    free = marked.defined() ? (marked.squeeze(1).abs() > 0).to(torch::kDouble)
+                            : torch::zeros({n, d}, torch::kDouble);
     offset = (s * (decoded.detach().squeeze(1) - points_.flat)).sum(1);
   }
+  w_prime = w_prime * (1 - free);
+  const bool any_free = free.sum().item<double>() > 0;
+  const torch::Tensor weights = problem_.weights;
+  const torch::Tensor total = weights.sum(1).clamp_min(1e-300);
+
   if (problem_.response == LocalProblem::Response::kGradients) {
-    return EmpiricalLoss(problem_, LinearSurrogate(LinearSurrogateOptions{.intercept = false}),
-                         w_prime);
+    // Unstated coordinates take their best value: the weighted mean of J there.
+    const torch::Tensor mean_j = (problem_.responses * weights.unsqueeze(2)).sum(1) / total.unsqueeze(1);
+    const torch::Tensor w = w_prime + free * mean_j;
+    return EmpiricalLoss(problem_, LinearSurrogate(LinearSurrogateOptions{.intercept = false}), w);
   }
-  const torch::Tensor w = delta_ ? -w_prime : w_prime;
+  torch::Tensor w = delta_ ? -w_prime : w_prime;
+  const bool free_intercept = evaluation_.surrogate().intercept();
   torch::Tensor intercept;
-  if (evaluation_.surrogate().intercept()) {
-    // Optimal c': weighted mean of y - w.xi.
-    const torch::Tensor rest =
-        problem_.responses - torch::bmm(problem_.xi, w.unsqueeze(2)).squeeze(2);
-    intercept = (rest * problem_.weights).sum(1) / problem_.weights.sum(1).clamp_min(1e-300);
-  } else if (delta_) {
-    intercept = -offset;
-  } else {
-    intercept = fx_ + offset;
+  if (!free_intercept) intercept = delta_ ? -offset : fx_ + offset;
+  // What the explanation does not state (the intercept, unstated slopes) is set to its best value
+  // for this neighbourhood: a weighted least-squares fit of what the stated part leaves over.
+  torch::Tensor rest = problem_.responses - torch::bmm(problem_.xi, w.unsqueeze(2)).squeeze(2);
+  if (!free_intercept) rest = rest - intercept.unsqueeze(1);
+  if (any_free) {
+    const FitResult fit = WeightedLeastSquares(problem_.xi * free.unsqueeze(1), weights, rest,
+                                               free_intercept);
+    w = w + free * fit.params.slice(1, 0, d);
+    if (free_intercept) intercept = fit.params.select(1, d);
+  } else if (free_intercept) {
+    intercept = (rest * weights).sum(1) / total;
   }
   return EmpiricalLoss(problem_, LinearSurrogate(LinearSurrogateOptions{.intercept = true}),
                        torch::cat({w, intercept.unsqueeze(1)}, 1));
 }
 
+torch::Tensor UnstatedSlopes(const PointBatch& points, bool multiplicative, double baseline) {
+  if (!multiplicative) return torch::zeros_like(points.flat, torch::kBool);
+  return (points.flat - baseline).abs() <= 1e-12;
+}
+
 torch::Tensor LfaLoss(Oracle& oracle, const LfaExplainer& evaluation, const PointBatch& points,
-                      const torch::Tensor& targets, const torch::Tensor& slope) {
-  return LfaLossEvaluator(oracle, evaluation, points, targets).Evaluate(slope);
+                      const torch::Tensor& targets, const torch::Tensor& slope,
+                      const torch::Tensor& unstated) {
+  return LfaLossEvaluator(oracle, evaluation, points, targets).Evaluate(slope, unstated);
 }
 
 }  // namespace lfa

@@ -12,7 +12,8 @@
 //   - gradient matching: l' = weighted mean of ||J - w'||^2;
 //   - squared loss on values: the residual of c' + w'.xi, with the intercept c' chosen optimally
 //     when the evaluation's surrogate has one (the explanation is judged by its slope, the one
-//     thing it states), else anchored at c = f(x);
+//     thing it states), else anchored at c = f(x); slopes the explanation does not state (a
+//     multiplicative attribution where x_i = b_i) are likewise set to their best values;
 //   - squared loss on deltas f(x) - f(x'): the implied response is -(w'.xi + s.(Decode(0) - x)).
 // With this convention the evaluation composition's own exact solution has the smallest loss of
 // all explanations over its neighbourhood (it is the minimiser), and on a linear f every
@@ -50,8 +51,10 @@ class LfaLossEvaluator {
  public:
   LfaLossEvaluator(Oracle& oracle, const LfaExplainer& evaluation, const PointBatch& points,
                    const torch::Tensor& targets);
-  // Per-point LFA loss [N] of the affine model with input-space slope `slope` [N, D].
-  torch::Tensor Evaluate(const torch::Tensor& slope) const;
+  // Per-point LFA loss [N] of the affine model with input-space slope `slope` [N, D]. `unstated`
+  // (bool [N, D], optional) marks slopes the explanation does not state (UnstatedSlopes); they
+  // take their best value for this neighbourhood, like the intercept.
+  torch::Tensor Evaluate(const torch::Tensor& slope, const torch::Tensor& unstated = {}) const;
   const LocalProblem& problem() const { return problem_; }
 
  private:
@@ -62,8 +65,13 @@ class LfaLossEvaluator {
   bool delta_ = false;
 };
 
-// One-shot form of LfaLossEvaluator(...).Evaluate(slope).
+// One-shot form of LfaLossEvaluator(...).Evaluate(slope, unstated).
 torch::Tensor LfaLoss(Oracle& oracle, const LfaExplainer& evaluation, const PointBatch& points,
-                      const torch::Tensor& targets, const torch::Tensor& slope);
+                      const torch::Tensor& targets, const torch::Tensor& slope,
+                      const torch::Tensor& unstated = {});
+
+// The input slopes a multiplicative explanation does not state: where x_i = b_i its attribution
+// is 0 whatever f's slope is. bool [N, D]; all false for additive methods.
+torch::Tensor UnstatedSlopes(const PointBatch& points, bool multiplicative, double baseline = 0.0);
 
 }  // namespace lfa

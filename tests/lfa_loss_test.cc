@@ -46,21 +46,30 @@ TEST(InputSpaceSlope, DividesMultiplicativeAttributionsBySpread) {
   EXPECT_THROW(InputSpaceSlope(torch::zeros({1, 2}, torch::kDouble), points, true), InvalidInput);
 }
 
-// f(x) = a.x + c: every explanation of the eight methods has loss 0 over every neighbourhood.
+// f(x) = a.x + c: every explanation of the eight methods has loss 0 over every neighbourhood,
+// also when some features sit at the baseline (x_i = 0), where multiplicative attributions do not
+// state the slope and the metric sets it to its best value.
 TEST(LfaLoss, EveryCellIsZeroOnALinearModel) {
   const int64_t n = 4, d = 5;
   const torch::Tensor a = test::RandomNormal({d}, 1);
   Oracle oracle(AnalyticModel::Linear(a, 0.7));
-  const PointBatch points = MakePointBatch(test::RandomUniform({n, d}, 0.2, 1.0, 2), 3);
+  torch::Tensor x = test::RandomUniform({n, d}, 0.2, 1.0, 2);
+  x[0][1] = 0.0;
+  x[2][4] = 0.0;
+  const PointBatch points = MakePointBatch(x, 3);
   const torch::Tensor targets = Targets(0, n);
   for (const std::string& explained : MethodNames()) {
     const Explanation e = MakeExplainer(explained, {.samples = 200})->Explain(oracle, points, targets);
-    const torch::Tensor slope =
-        InputSpaceSlope(e.attributions, points, IsMultiplicativeMethod(explained));
-    EXPECT_TRUE(AllClose(slope, a.unsqueeze(0).expand({n, d}), 1e-8)) << explained;
+    const bool multiplicative = IsMultiplicativeMethod(explained);
+    const torch::Tensor slope = InputSpaceSlope(e.attributions, points, multiplicative);
+    const torch::Tensor unstated = UnstatedSlopes(points, multiplicative);
+    EXPECT_EQ(unstated.sum().item<int64_t>(), multiplicative ? 2 : 0) << explained;
+    const torch::Tensor stated_a = torch::where(unstated, torch::zeros({n, d}, torch::kDouble),
+                                                a.unsqueeze(0).expand({n, d}));
+    EXPECT_TRUE(AllClose(slope, stated_a, 1e-8)) << explained;
     for (const std::string& evaluated : MethodNames()) {
       const auto evaluation = DefaultRegistry().Build(RecipeSpec(evaluated, {.samples = 200}));
-      const torch::Tensor loss = LfaLoss(oracle, *evaluation, points, targets, slope);
+      const torch::Tensor loss = LfaLoss(oracle, *evaluation, points, targets, slope, unstated);
       EXPECT_LT(test::MaxAbs(loss), 1e-18) << explained << " over " << evaluated;
     }
   }
