@@ -49,6 +49,12 @@ class Surrogate {
   virtual void InputGradientAt(const double* params, const double* xi, int d, double* grad,
                                double* dgrad_dparams) const = 0;
 
+  // Single-index surrogates g(xi) = h(w.xi + b) (logistic, probit, ...) give their link here:
+  // h(u) and its first two derivatives. Their gradient-matching fits then have normal equations
+  // of O(S p^2) cost instead of O(S d p^2) (solvers/single_index.h). Default: not single-index.
+  virtual bool is_single_index() const { return false; }
+  virtual void Link(double u, double* h, double* h1, double* h2) const {}
+
   // Starting parameters for iterative solvers (p values) for point `point` of `problem`.
   virtual void InitialParameters(const LocalProblem& problem, int64_t point, double* params) const;
 

@@ -6,6 +6,7 @@
 #include "framework/errors.h"
 #include "framework/spec_reader.h"
 #include "solvers/closed_form.h"
+#include "solvers/single_index.h"
 
 namespace lfa {
 namespace {
@@ -85,6 +86,8 @@ nlohmann::json CeresSolver::ToJson() const {
 }
 
 FitResult CeresSolver::Fit(const LocalProblem& problem, const Surrogate& surrogate) const {
+  if (problem.response == LocalProblem::Response::kGradients && surrogate.is_single_index())
+    return FitSingleIndexGradientMatching(problem, surrogate, options_);
   const int64_t n = problem.points(), p = surrogate.NumParameters(problem.dimension());
   FitResult result;
   result.params = torch::zeros({n, p}, torch::kDouble);

@@ -66,6 +66,13 @@ void LogisticSurrogate::InputGradientAt(const double* params, const double* xi, 
   }
 }
 
+void LogisticSurrogate::Link(double u, double* h, double* h1, double* h2) const {
+  const double g = Sigmoid(u);
+  *h = g;
+  *h1 = g * (1 - g);
+  *h2 = *h1 * (1 - 2 * g);
+}
+
 void LogisticSurrogate::InitialParameters(const LocalProblem& problem, int64_t point,
                                           double* params) const {
   const int64_t d = problem.dimension();

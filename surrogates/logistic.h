@@ -31,6 +31,8 @@ class LogisticSurrogate : public Surrogate {
   double Value(const double* params, const double* xi, int d, double* dparams) const override;
   void InputGradientAt(const double* params, const double* xi, int d, double* grad,
                        double* dgrad_dparams) const override;
+  bool is_single_index() const override { return true; }
+  void Link(double u, double* h, double* h1, double* h2) const override;
   // Starts from the logit of the weighted mean response (values) or a scaled mean gradient.
   void InitialParameters(const LocalProblem& problem, int64_t point, double* params) const override;
   nlohmann::json ToJson() const override {
