@@ -28,18 +28,20 @@ nlohmann::json RecipeSpec(const std::string& method, const RecipeOptions& option
   json neighbourhood, loss = squared, surrogate = linear;
   if (method == "lime") {
     neighbourhood = {{"type", "bernoulli_mask"}, {"kernel", "exponential"}, {"width", width},
-                     {"baseline", options.baseline}, {"groups", groups}};
+                     {"antithetic", true}, {"baseline", options.baseline}, {"groups", groups}};
   } else if (method == "kernelshap") {
-    neighbourhood = {{"type", "bernoulli_mask"}, {"kernel", "shapley"},
+    neighbourhood = {{"type", "bernoulli_mask"}, {"kernel", "shapley"}, {"antithetic", true},
                      {"baseline", options.baseline}, {"groups", groups}};
   } else if (method == "occlusion") {
     neighbourhood = {{"type", "one_hot_removal"}, {"baseline", options.baseline}, {"groups", groups}};
     loss = {{"type", "squared"}, {"response", "delta"}};
     surrogate = linear_no_b;
   } else if (method == "clime") {
-    neighbourhood = {{"type", "gaussian"}, {"sigma", sigma}};
+    neighbourhood = {{"type", "gaussian"}, {"sigma", sigma}, {"antithetic", true}};
   } else if (method == "smoothgrad" || method == "gradient") {
-    neighbourhood = {{"type", "gaussian"}, {"sigma", method == "gradient" ? 0.01 : sigma}};
+    neighbourhood = {{"type", "gaussian"},
+                     {"sigma", method == "gradient" ? 0.01 : sigma},
+                     {"antithetic", true}};
     loss = matching;
     surrogate = linear_no_b;
   } else if (method == "integrated_gradients" || method == "gradient_x_input") {

@@ -10,6 +10,10 @@
 //   smoothgrad             gaussian sigma = 0.1                     gradient_matching    linear
 //   integrated_gradients   scale_path U(0, 1)                       gradient_matching    linear
 //
+// The mask and Gaussian recipes draw antithetic pairs ((m, 1 - m), (xi, -xi)): every sample keeps
+// the paper's distribution, so the LFA objective is the paper's, and the estimates vary less
+// (KernelSHAP's distance to Captum's on heloc_ffnnA drops from 0.26 to 0.19 mean L1).
+//
 // RecipeSpec returns the composition as a JSON spec (the same text a user would write), so the
 // recipes are built by the registry exactly like user specs. MakeExplainer(name, options,
 // Implementation::kClassic) returns the well-known algorithm with Captum's conventions instead

@@ -18,6 +18,8 @@ BernoulliMaskNeighbourhood::BernoulliMaskNeighbourhood(BernoulliMaskOptions opti
       options_.kernel != "uniform")
     Fail("bernoulli_mask neighbourhood: unknown kernel '", options_.kernel,
          "' (exponential, shapley, uniform)");
+  if (options_.antithetic && options_.p != 0.5)
+    Fail("bernoulli_mask neighbourhood: antithetic masks need p = 0.5, got p = ", options_.p);
   if (!(options_.width > 0) || !std::isfinite(options_.width))
     Fail("bernoulli_mask neighbourhood: width must be > 0, got ", options_.width);
 }
@@ -29,6 +31,7 @@ std::unique_ptr<Neighbourhood> BernoulliMaskNeighbourhood::FromJson(const nlohma
   options.p = reader.Number("p", options.p);
   options.kernel = reader.String("kernel", options.kernel);
   options.width = reader.Number("width", options.width);
+  options.antithetic = reader.Boolean("antithetic", options.antithetic);
   options.baseline = ReadBaseline(reader, what);
   options.groups = ReadGroups(reader);
   reader.Finish();
@@ -55,8 +58,16 @@ NeighbourhoodSample BernoulliMaskNeighbourhood::Sample(const PointBatch& points,
     uint64_t bits = 0;
     int available = 0;
     const double* ci = c + i * g;
+    double total_spread = 0;
+    for (int64_t j = 0; j < g; ++j) total_spread += ci[j];
     for (int64_t s = 0; s < samples; ++s) {
       double* row = data + (i * samples + s) * g;
+      if (options_.antithetic && s % 2 == 1) {  // the complement of mask s - 1
+        for (int64_t j = 0; j < g; ++j) row[j] = 1.0 - row[j - g];
+        size[i * samples + s] = static_cast<double>(g) - size[i * samples + s - 1];
+        distance[i * samples + s] = total_spread - distance[i * samples + s - 1];
+        continue;
+      }
       double kept = 0, removed = 0;
       for (int64_t j = 0; j < g; ++j) {
         bool on;
@@ -115,7 +126,10 @@ torch::Tensor BernoulliMaskNeighbourhood::Origin(const PointBatch& points) const
 }
 
 nlohmann::json BernoulliMaskNeighbourhood::ToJson() const {
-  return MaskJson({{"p", options_.p}, {"kernel", options_.kernel}, {"width", options_.width}});
+  return MaskJson({{"p", options_.p},
+                   {"kernel", options_.kernel},
+                   {"width", options_.width},
+                   {"antithetic", options_.antithetic}});
 }
 
 }  // namespace lfa

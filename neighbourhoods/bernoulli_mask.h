@@ -12,6 +12,10 @@
 //
 //   BernoulliMaskNeighbourhood z({.kernel = "shapley"});
 //
+// Antithetic sampling (p = 0.5 only) draws masks in complementary pairs (m, 1 - m): every mask is
+// still Bernoulli(0.5)^G, so the expected empirical loss is the same LFA objective, with less
+// variance (the recipes lime and kernelshap use it).
+//
 // WARNING: the Shapley kernel spans hundreds of orders of magnitude for large G (images without
 // groups); use feature groups or shapley_coalitions there.
 #pragma once
@@ -24,6 +28,7 @@ struct BernoulliMaskOptions {
   double p = 0.5;                      // probability that a group is kept, in (0, 1)
   std::string kernel = "exponential";  // exponential | shapley | uniform
   double width = 1.0;                  // exponential kernel width, > 0
+  bool antithetic = false;             // pair every mask m with 1 - m (requires p = 0.5)
   Baseline baseline = 0.0;             // value of a removed element
   FeatureGroups groups;                // default: every element its own feature
 };

@@ -18,6 +18,7 @@ std::unique_ptr<Neighbourhood> GaussianNeighbourhood::FromJson(const nlohmann::j
   SpecReader reader(spec, "neighbourhood 'gaussian'");
   GaussianOptions options;
   options.sigma = reader.Number("sigma", options.sigma);
+  options.antithetic = reader.Boolean("antithetic", options.antithetic);
   reader.Finish();
   return std::make_unique<GaussianNeighbourhood>(options);
 }
@@ -34,7 +35,14 @@ NeighbourhoodSample GaussianNeighbourhood::Sample(const PointBatch& points, int6
                      [&](int64_t i, Generator& rng) {
                        boost::random::normal_distribution<double> normal(0.0, options_.sigma);
                        double* row = data + i * samples * d;
-                       for (int64_t k = 0; k < samples * d; ++k) row[k] = normal(rng);
+                       for (int64_t s = 0; s < samples; ++s) {
+                         double* sample = row + s * d;
+                         if (options_.antithetic && s % 2 == 1) {  // the mirror of sample s - 1
+                           for (int64_t k = 0; k < d; ++k) sample[k] = -sample[k - d];
+                         } else {
+                           for (int64_t k = 0; k < d; ++k) sample[k] = normal(rng);
+                         }
+                       }
                      });
   return {xi, torch::ones({n, samples}, torch::kDouble)};
 }
@@ -48,7 +56,7 @@ torch::Tensor GaussianNeighbourhood::Origin(const PointBatch& points) const {
 }
 
 nlohmann::json GaussianNeighbourhood::ToJson() const {
-  return {{"type", type()}, {"sigma", options_.sigma}};
+  return {{"type", type()}, {"sigma", options_.sigma}, {"antithetic", options_.antithetic}};
 }
 
 }  // namespace lfa

@@ -6,6 +6,11 @@
 //
 //   GaussianNeighbourhood z({.sigma = 0.1});
 //
+// Antithetic sampling draws the samples in pairs (xi, -xi): each sample is still N(0, sigma^2 I),
+// so the expected empirical loss is the same LFA objective, but the even-order terms of f cancel
+// within a pair and estimates of the slope vary less (the recipes clime, smoothgrad and gradient
+// use it).
+//
 // WARNING: sigma is absolute, in input units; for image inputs choose it relative to the range.
 #pragma once
 
@@ -14,7 +19,8 @@
 namespace lfa {
 
 struct GaussianOptions {
-  double sigma = 0.1;  // standard deviation of the noise, > 0
+  double sigma = 0.1;       // standard deviation of the noise, > 0
+  bool antithetic = false;  // pair every draw xi with -xi (same distribution, less variance)
 };
 
 class GaussianNeighbourhood : public Neighbourhood {

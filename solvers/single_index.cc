@@ -42,7 +42,7 @@ double Evaluate(const PointData& data, const Surrogate& surrogate, bool intercep
   Eigen::VectorXd c = Eigen::VectorXd::Zero(p);
   Eigen::VectorXd g = Eigen::VectorXd::Zero(p);
   Eigen::VectorXd h1_j = Eigen::VectorXd::Zero(d);  // sum pi h' J_s
-  double a2 = 0, a1 = 0;                             // sum pi h'^2, sum pi h' h'' (w'v_s) ...
+  double a2 = 0;                                     // sum pi h'^2
   for (int64_t k = 0; k < s; ++k) {
     const double pi = data.weights(k);
     const double factor = std::sqrt(pi) * std::abs(h2(k)) * std::sqrt(ww);
@@ -59,7 +59,6 @@ double Evaluate(const PointData& data, const Surrogate& surrogate, bool intercep
     h1_j += pi * h1(k) * data.gradients.row(k).transpose();
     a2 += pi * h1(k) * h1(k);
   }
-  (void)a1;
   g.head(d) += a2 * w - h1_j;  // E' sum pi h' v_s
   normal->setZero(p, p);
   normal->selfadjointView<Eigen::Lower>().rankUpdate(scaled.transpose());

@@ -86,7 +86,7 @@ TEST_F(ImageTest, SmoothGradIsTheMeanAutogradGradientOverTheSameNoise) {
   const int64_t samples = 16;
   const PointBatch points = MakePointBatch(x_, 4);
   const torch::Tensor xi =
-      GaussianNeighbourhood({.sigma = 0.1}).Sample(points, samples).xi;  // [N, S, 64]
+      GaussianNeighbourhood({.sigma = 0.1, .antithetic = true}).Sample(points, samples).xi;  // the recipe's noise
   const torch::Tensor noisy = (x_.reshape({kN, 1, 64}) + xi).reshape({kN * samples, 1, 8, 8});
   const torch::Tensor expected = AutogradGradient(noisy).reshape({kN, samples, 64}).mean(1);
   EXPECT_TRUE(
