@@ -56,6 +56,14 @@ torch::Tensor WeightedR2(const LocalProblem& problem, const Surrogate& surrogate
   return torch::where(sst <= tiny, (sse <= tiny).to(torch::kDouble), r2);
 }
 
+FitResult ZeroFitResult(int64_t points, int64_t parameters) {
+  FitResult result;
+  result.params = torch::zeros({points, parameters}, torch::kDouble);
+  result.ridge = torch::zeros({points}, torch::kDouble);
+  result.iterations = torch::zeros({points}, torch::kLong);
+  return result;
+}
+
 void Diagnose(const LocalProblem& problem, const Surrogate& surrogate, FitResult* result) {
   result->loss = EmpiricalLoss(problem, surrogate, result->params);
   result->r2 = WeightedR2(problem, surrogate, result->params);

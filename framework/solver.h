@@ -41,6 +41,10 @@ class Solver {
   virtual nlohmann::json ToJson() const { return {{"type", type()}}; }
 };
 
+// A result for `points` points and `parameters` parameters: params, ridge and iterations zeroed,
+// loss and r2 undefined (to be filled).
+FitResult ZeroFitResult(int64_t points, int64_t parameters);
+
 // Fills loss and r2 of `result` from its params.
 void Diagnose(const LocalProblem& problem, const Surrogate& surrogate, FitResult* result);
 

@@ -9,9 +9,10 @@ build="${LFA_BUILD_DIR:-$root/build}"
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libtorch-dev libeigen3-dev libceres-dev libboost-random-dev
-  nlohmann-json3-dev libcli11-dev
+  nlohmann-json3-dev libcli11-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox
+  dataset-fashion-mnist
 )
 missing=()
 for p in "${packages[@]}"; do

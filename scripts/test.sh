@@ -5,12 +5,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/setup.sh"
-# LibTorch's OpenMP threads spin while they wait; on a shared or busy machine that makes every
-# parallel region several times slower. Passive waiting costs nothing measurable when idle.
-export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
-if [ -z "${LFA_DATA_DIR:-}" ] && [ -d "$root/../shared/data" ]; then
-  export LFA_DATA_DIR="$(cd "$root/../shared/data" && pwd)"
-fi
-build="${LFA_BUILD_DIR:-$root/build}"
+# shellcheck source=scripts/env.sh
+. "$root/scripts/env.sh"
 cd "$build"
 ctest --output-on-failure -j "$(nproc)" "$@"

@@ -89,10 +89,7 @@ FitResult CeresSolver::Fit(const LocalProblem& problem, const Surrogate& surroga
   if (problem.response == LocalProblem::Response::kGradients && surrogate.is_single_index())
     return FitSingleIndexGradientMatching(problem, surrogate, options_);
   const int64_t n = problem.points(), p = surrogate.NumParameters(problem.dimension());
-  FitResult result;
-  result.params = torch::zeros({n, p}, torch::kDouble);
-  result.iterations = torch::zeros({n}, torch::kLong);
-  result.ridge = torch::zeros({n}, torch::kDouble);
+  FitResult result = ZeroFitResult(n, p);
   double* params = result.params.data_ptr<double>();
   int64_t* iterations = result.iterations.data_ptr<int64_t>();
   at::parallel_for(0, n, 1, [&](int64_t begin, int64_t end) {

@@ -49,12 +49,9 @@ FitResult WeightedLeastSquares(const torch::Tensor& x, const torch::Tensor& w,
   using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   const torch::Tensor xc = x.contiguous(), wc = w.contiguous(), yc = y.contiguous();
   const int64_t n = xc.size(0), s = xc.size(1), d = xc.size(2), p = d + (intercept ? 1 : 0);
-  FitResult result;
-  result.params = torch::empty({n, p}, torch::kDouble);
-  result.ridge = torch::zeros({n}, torch::kDouble);
+  FitResult result = ZeroFitResult(n, p);
   result.loss = torch::empty({n}, torch::kDouble);
   result.r2 = torch::empty({n}, torch::kDouble);
-  result.iterations = torch::zeros({n}, torch::kLong);
   const double* xp = xc.data_ptr<double>();
   const double* wp = wc.data_ptr<double>();
   const double* yp = yc.data_ptr<double>();
@@ -119,11 +116,8 @@ FitResult ClosedFormSolver::Fit(const LocalProblem& problem, const Surrogate& su
     const torch::Tensor total_weight = problem.weights.sum(1).clamp_min(1e-300);
     const torch::Tensor mean = (problem.responses * w).sum(1) / total_weight.unsqueeze(1);
     const torch::Tensor energy = (problem.responses.square() * w).sum({1, 2}) / total_weight;
-    result.params = surrogate.intercept()
-                        ? torch::cat({mean, torch::zeros({n, 1}, torch::kDouble)}, 1)
-                        : mean;
-    result.ridge = torch::zeros({n}, torch::kDouble);
-    result.iterations = torch::zeros({n}, torch::kLong);
+    result = ZeroFitResult(n, surrogate.NumParameters(problem.dimension()));
+    result.params.slice(1, 0, problem.dimension()).copy_(mean);
     result.loss = ((problem.responses - mean.unsqueeze(1)).square() * w).sum({1, 2}) / total_weight;
     result.r2 = R2(result.loss, energy, energy);
     return result;

@@ -82,10 +82,7 @@ FitResult FitSingleIndexGradientMatching(const LocalProblem& problem, const Surr
   const bool intercept = surrogate.intercept();
   const torch::Tensor xi = problem.xi.contiguous(), responses = problem.responses.contiguous(),
                       weights = problem.weights.contiguous();
-  FitResult result;
-  result.params = torch::zeros({n, p}, torch::kDouble);
-  result.iterations = torch::zeros({n}, torch::kLong);
-  result.ridge = torch::zeros({n}, torch::kDouble);
+  FitResult result = ZeroFitResult(n, p);
   double* params = result.params.data_ptr<double>();
   int64_t* iterations = result.iterations.data_ptr<int64_t>();
   at::parallel_for(0, n, 1, [&](int64_t begin, int64_t end) {

@@ -1,0 +1,36 @@
+// IDX files: the binary tensor format of MNIST and Fashion-MNIST.
+//
+// An IDX file is a 4-byte magic number (0x00 0x00, a type code, the number of dimensions), one
+// big-endian int32 per dimension, then the values in row-major order, big-endian. Type codes:
+// 0x08 uint8, 0x09 int8, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64; each becomes the
+// tensor dtype of the same width. Files ending in ".gz" are read through zlib; others are read as
+// they are (zlib also passes uncompressed bytes through, so a misnamed plain file still reads).
+//
+// ReadIdx returns rows [first, first + count) along dim 0 (count = -1: to the end) without
+// decompressing more than it needs past the last row. Every failure is an InvalidInput that names
+// the path and what is wrong: missing file, bad magic, unknown type, truncated header or data, a
+// row range out of bounds. WriteIdx writes any of those dtypes, gzip-compressed when the path ends
+// in ".gz"; it exists for round-trip tests and small fixtures.
+//
+//   torch::Tensor images = ReadIdx("train-images-idx3-ubyte.gz");          // [60000, 28, 28] uint8
+//   torch::Tensor first100 = ReadIdx("train-labels-idx1-ubyte.gz", 0, 100);  // [100] uint8
+//   WriteIdx("/tmp/tiny-idx3-ubyte.gz", torch::zeros({2, 3, 3}, torch::kUInt8));
+//
+// WARNING: truncation is detected only for the rows read. ReadIdx(path, 0, 10) on a file whose
+// header promises 60000 rows but holds 50 succeeds; read the whole file (count = -1) to check it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <torch/types.h>
+
+namespace lfa {
+
+torch::Tensor ReadIdx(const std::string& path, int64_t first = 0, int64_t count = -1);
+
+// `values` must be contiguous-able, have at least one dimension, and be of an IDX dtype (uint8,
+// int8, int16, int32, float32, float64); the file is gzip-compressed when `path` ends in ".gz".
+void WriteIdx(const std::string& path, const torch::Tensor& values);
+
+}  // namespace lfa
