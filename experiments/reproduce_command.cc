@@ -308,9 +308,8 @@ void WriteReport(const ReproduceOptions& options, double seconds, const TextTabl
      << "whose weights span orders of magnitude) the effective sample size is small and LIME's "
      << "estimate from the same kind of masks generalises better. Both losses are small margins "
      << "against the off-family cells, which are orders of magnitude larger (`nfl.csv`). On "
-     << "who_linear every cell is zero up to the model's float32 rounding, which the slope of a "
-     << "multiplicative explanation amplifies where it divides by a small feature value; its win "
-     << "counts compare rounding errors and mean nothing.\n";
+     << "who_linear every cell is zero up to the model's float32 rounding (see its largest cell); "
+     << "its win counts compare rounding errors and mean nothing.\n";
   md << "\n## Convergence with the number of samples (first " << kConvergencePoints << " points)\n\n"
      << "Mean L1 distance to the exact solution: LIME and KernelSHAP against the enumeration of all "
      << "2^d masks (WHO models, d = 19; 2^23 masks per HELOC point are left out of the default "

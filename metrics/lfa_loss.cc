@@ -14,6 +14,13 @@ bool IsMultiplicativeMethod(const std::string& method) {
          method == "integrated_gradients" || method == "gradient_x_input";
 }
 
+torch::Tensor UnstatedSlopes(const PointBatch& points, bool multiplicative, double baseline) {
+  if (!multiplicative) return torch::zeros_like(points.flat, torch::kBool);
+  const torch::Tensor spread = (points.flat - baseline).abs();
+  const torch::Tensor scale = spread.amax(1, /*keepdim=*/true);
+  return spread <= kUnstatedSpread * scale + 1e-300;
+}
+
 torch::Tensor InputSpaceSlope(const torch::Tensor& attributions, const PointBatch& points,
                               bool multiplicative, double baseline) {
   const torch::Tensor a = attributions.to(torch::kDouble);
@@ -22,9 +29,9 @@ torch::Tensor InputSpaceSlope(const torch::Tensor& attributions, const PointBatc
          points.flat.sizes(), " (grouped attributions have no per-element slope)");
   if (!multiplicative) return a;
   const torch::Tensor spread = points.flat - baseline;
-  const torch::Tensor defined = spread.abs() > 1e-12;
-  return torch::where(defined, a / torch::where(defined, spread, torch::ones_like(spread)),
-                      torch::zeros_like(a));
+  const torch::Tensor unstated = UnstatedSlopes(points, multiplicative, baseline);
+  return torch::where(unstated, torch::zeros_like(a),
+                      a / torch::where(unstated, torch::ones_like(spread), spread));
 }
 
 LfaLossEvaluator::LfaLossEvaluator(Oracle& oracle, const LfaExplainer& evaluation,
@@ -95,11 +102,6 @@ torch::Tensor LfaLossEvaluator::Evaluate(const torch::Tensor& slope,
   }
   return EmpiricalLoss(problem_, LinearSurrogate(LinearSurrogateOptions{.intercept = true}),
                        torch::cat({w, intercept.unsqueeze(1)}, 1));
-}
-
-torch::Tensor UnstatedSlopes(const PointBatch& points, bool multiplicative, double baseline) {
-  if (!multiplicative) return torch::zeros_like(points.flat, torch::kBool);
-  return (points.flat - baseline).abs() <= 1e-12;
 }
 
 torch::Tensor LfaLoss(Oracle& oracle, const LfaExplainer& evaluation, const PointBatch& points,

@@ -4,7 +4,8 @@
 //     g(x') = c + s . (x' - x),
 // whose slope s is the attribution itself for the additive methods (gradient, smoothgrad, clime)
 // and the attribution divided by (x - b) for the multiplicative ones (lime, kernelshap,
-// occlusion, integrated_gradients, gradient_x_input; 0 where x_i = b_i). InputSpaceSlope makes s.
+// occlusion, integrated_gradients, gradient_x_input; unstated where x_i is at, or within 1e-3 of
+// the point's scale of, the baseline). InputSpaceSlope makes s.
 // Over an evaluation composition (neighbourhood Z', loss l') the metric is the empirical LFA loss
 // of g, read in Z''s interpretable coordinates, on fresh samples:
 //     every Decode of the framework is affine in xi, so g(Decode(xi)) = c' + w'.xi with
@@ -38,7 +39,7 @@ namespace lfa {
 // True for the methods whose attributions carry the (x - b) factor.
 bool IsMultiplicativeMethod(const std::string& method);
 
-// attributions [N, D] -> input-space slope [N, D].
+// attributions [N, D] -> input-space slope [N, D] (0 where UnstatedSlopes).
 torch::Tensor InputSpaceSlope(const torch::Tensor& attributions, const PointBatch& points,
                               bool multiplicative, double baseline = 0.0);
 
@@ -71,7 +72,10 @@ torch::Tensor LfaLoss(Oracle& oracle, const LfaExplainer& evaluation, const Poin
                       const torch::Tensor& unstated = {});
 
 // The input slopes a multiplicative explanation does not state: where x_i = b_i its attribution
-// is 0 whatever f's slope is. bool [N, D]; all false for additive methods.
+// is 0 whatever f's slope is, and where |x_i - b_i| is tiny the division by it turns the
+// attribution's sampling noise into an arbitrary slope. Unstated: |x_i - b_i| <= kUnstatedSpread
+// times the point's largest |x_j - b_j|. bool [N, D]; all false for additive methods.
+inline constexpr double kUnstatedSpread = 1e-3;
 torch::Tensor UnstatedSlopes(const PointBatch& points, bool multiplicative, double baseline = 0.0);
 
 }  // namespace lfa
