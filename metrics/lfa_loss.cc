@@ -6,6 +6,7 @@
 #include "framework/random.h"
 #include "solvers/closed_form.h"
 #include "surrogates/linear.h"
+#include "surrogates/logistic.h"
 
 namespace lfa {
 
@@ -102,6 +103,38 @@ torch::Tensor LfaLossEvaluator::Evaluate(const torch::Tensor& slope,
   }
   return EmpiricalLoss(problem_, LinearSurrogate(LinearSurrogateOptions{.intercept = true}),
                        torch::cat({w, intercept.unsqueeze(1)}, 1));
+}
+
+std::pair<torch::Tensor, torch::Tensor> LfaLossEvaluator::PullBack(const torch::Tensor& v) const {
+  const int64_t n = points_.size(), d = problem_.dimension();
+  torch::AutoGradMode enable_grad(true);
+  torch::Tensor zero = torch::zeros({n, 1, d}, torch::kDouble).requires_grad_(true);
+  torch::Tensor decoded = evaluation_.neighbourhood().Decode(points_, zero);  // [N, 1, D]
+  const auto pulled = torch::autograd::grad({decoded}, {zero}, {v.to(torch::kDouble).unsqueeze(1)},
+                                            false, false, true)[0];
+  return {pulled.defined() ? pulled.squeeze(1) : torch::zeros({n, d}, torch::kDouble),
+          decoded.detach().squeeze(1)};
+}
+
+torch::Tensor LfaLossEvaluator::EvaluateLogistic(const torch::Tensor& slope,
+                                                 const torch::Tensor& anchor,
+                                                 const torch::Tensor& intercept) const {
+  if (slope.sizes() != points_.flat.sizes() || anchor.sizes() != points_.flat.sizes())
+    Fail("LFA loss (logistic): slope ", slope.sizes(), " and anchor ", anchor.sizes(),
+         " must match the points ", points_.flat.sizes());
+  const torch::Tensor s = slope.to(torch::kDouble);
+  const auto [w, origin] = PullBack(s);
+  // u(Decode(xi)) = c + s.(Decode(0) - anchor) + w.xi
+  const torch::Tensor b = intercept.to(torch::kDouble) + (s * (origin - anchor)).sum(1);
+  const torch::Tensor params = torch::cat({w, b.unsqueeze(1)}, 1);
+  const LogisticSurrogate logistic(LogisticSurrogateOptions{.intercept = true});
+  if (!delta_) return EmpiricalLoss(problem_, logistic, params);
+  // Delta response: f(x) - f(x') is matched by g(x) - g(x').
+  const torch::Tensor gx = torch::sigmoid(intercept.to(torch::kDouble) +
+                                          (s * (points_.flat - anchor)).sum(1));
+  const torch::Tensor residual =
+      problem_.responses - (gx.unsqueeze(1) - logistic.Predict(params, problem_.xi));
+  return (residual.square() * problem_.weights).sum(1) / problem_.weights.sum(1).clamp_min(1e-300);
 }
 
 torch::Tensor LfaLoss(Oracle& oracle, const LfaExplainer& evaluation, const PointBatch& points,

@@ -56,9 +56,18 @@ class LfaLossEvaluator {
   // (bool [N, D], optional) marks slopes the explanation does not state (UnstatedSlopes); they
   // take their best value for this neighbourhood, like the intercept.
   torch::Tensor Evaluate(const torch::Tensor& slope, const torch::Tensor& unstated = {}) const;
+  // Per-point LFA loss [N] of a logistic explanation g(x') = sigmoid(s . (x' - anchor) + c) (the
+  // paper's logistic-surrogate variants): slope s [N, D] of the logit in input space, anchor
+  // [N, D] where the logit equals c [N] (x for additive neighbourhoods, the baseline for the scale
+  // path). Nothing is re-fitted: a logistic explanation states its intercept. For a delta
+  // response the implied response is g(x) - g(x').
+  torch::Tensor EvaluateLogistic(const torch::Tensor& slope, const torch::Tensor& anchor,
+                                 const torch::Tensor& intercept) const;
   const LocalProblem& problem() const { return problem_; }
 
  private:
+  // w' = (d Decode / d xi)^T v and Decode(0) for the evaluation neighbourhood: [N, d], [N, D].
+  std::pair<torch::Tensor, torch::Tensor> PullBack(const torch::Tensor& v) const;
   const LfaExplainer& evaluation_;
   PointBatch points_;
   LocalProblem problem_;

@@ -106,5 +106,29 @@ TEST(LfaLoss, TheCompositionsOwnSolutionIsTheMinimum) {
   }
 }
 
+
+// f(x) = sigmoid(a.x + c) is in G for the logistic surrogate: the clime+logistic explanation is f
+// itself, so its LFA loss is 0 over every neighbourhood, with every loss (delta responses too).
+TEST(LfaLoss, ALogisticExplanationOfALogisticModelHasZeroLossEverywhere) {
+  const int64_t n = 3, d = 4;
+  const torch::Tensor a = test::RandomNormal({d}, 7);
+  Oracle oracle(AnalyticModel::Logistic(a, -0.3));
+  const PointBatch points = MakePointBatch(test::RandomUniform({n, d}, 0.2, 1.0, 8), 9);
+  const torch::Tensor targets = Targets(0, n);
+  nlohmann::json spec = RecipeSpec("clime", {.samples = 300});
+  spec["surrogate"] = {{"type", "logistic"}, {"intercept", true}};
+  const Explanation e = DefaultRegistry().Build(spec)->Explain(oracle, points, targets);
+  EXPECT_TRUE(AllClose(e.attributions, a.unsqueeze(0).expand({n, d}), 1e-6));
+  for (const std::string& evaluated : MethodNames()) {
+    const auto evaluation = DefaultRegistry().Build(RecipeSpec(evaluated, {.samples = 200}));
+    const LfaLossEvaluator evaluator(oracle, *evaluation, points, targets);
+    const torch::Tensor loss = evaluator.EvaluateLogistic(e.attributions, points.flat, e.intercepts);
+    EXPECT_LT(test::MaxAbs(loss), 1e-12) << "over " << evaluated;
+    // A wrong slope is seen.
+    EXPECT_GT(test::MaxAbs(evaluator.EvaluateLogistic(2 * e.attributions, points.flat, e.intercepts)),
+              1e-8) << "over " << evaluated;
+  }
+}
+
 }  // namespace
 }  // namespace lfa

@@ -152,7 +152,8 @@ TEST_F(ZooCacheTest, CorruptEntriesAreDetectedAndRebuilt) {
   EXPECT_THAT(warning, HasSubstr("retraining"));
   EXPECT_EQ(std::count(warning.begin(), warning.end(), '\n'), 1) << warning;
   EXPECT_TRUE(SameParameters(*original.model, *rebuilt.model));
-  EXPECT_EQ(fs::file_size(original.path), size);
+  // The rebuilt entry is whole again (its size may differ by a digit of the recorded train time).
+  EXPECT_TRUE(Load(TinyOptions(), data, &warning).from_cache);
 
   // One flipped byte in the header, in the parameters, and in the trailer; and an empty file.
   for (const auto offset : {size_t{40}, size - 100, size - 3, size_t{0}}) {
@@ -209,9 +210,9 @@ TEST_F(ZooCacheTest, ChangedOptionsOrDataUseAnotherFileAndStaleEntriesAreRebuilt
 TEST(ZooCacheDirectory, ArgumentThenEnvironmentThenHome) {
   const char* saved = std::getenv("LFA_CACHE_DIR");
   const std::string saved_value = saved ? saved : "";
-  setenv("LFA_CACHE_DIR", "/tmp/lfa-env-cache", 1);
-  EXPECT_EQ(ZooCacheDir("/tmp/explicit"), "/tmp/explicit");
-  EXPECT_EQ(ZooCacheDir(), "/tmp/lfa-env-cache");
+  setenv("LFA_CACHE_DIR", "/cache/from-environment", 1);
+  EXPECT_EQ(ZooCacheDir("/cache/explicit"), "/cache/explicit");
+  EXPECT_EQ(ZooCacheDir(), "/cache/from-environment");
   unsetenv("LFA_CACHE_DIR");
   if (const char* home = std::getenv("HOME"))
     EXPECT_EQ(ZooCacheDir(), (fs::path(home) / ".cache" / "lfa").string());
