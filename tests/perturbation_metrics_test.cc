@@ -398,16 +398,22 @@ TEST_F(PerturbationOnLinearModel, ResultsDoNotDependOnBatchLayout) {
                        together.per_point, 1e-13));
 }
 
-TEST_F(PerturbationOnLinearModel, QueriesAllPointsAndDrawsInTwoModelCalls) {
-  auto calls = std::make_shared<int64_t>(0);
-  const torch::Tensor w = a_.reshape({-1, 1});
-  Oracle oracle(std::make_shared<AnalyticModel>(
-      std::vector<int64_t>{kD},
+// f(x) = a.x (no intercept) that counts its calls in *calls.
+std::shared_ptr<AnalyticModel> CountingLinearModel(const torch::Tensor& a,
+                                                   const std::shared_ptr<int64_t>& calls) {
+  const torch::Tensor w = a.reshape({-1, 1});
+  return std::make_shared<AnalyticModel>(
+      std::vector<int64_t>{a.numel()},
       [calls, w](const torch::Tensor& x) {
         ++*calls;
         return x.matmul(w);
       },
-      "counting linear"));
+      "counting linear");
+}
+
+TEST_F(PerturbationOnLinearModel, QueriesAllPointsAndDrawsInTwoModelCalls) {
+  auto calls = std::make_shared<int64_t>(0);
+  Oracle oracle(CountingLinearModel(a_, calls));
   const int64_t k = 4, draws = 25;
   PerturbationGapCurve(oracle, x_, attributions_, targets_,
                        {.perturbation = "continuous", .k = k, .draws = draws});
@@ -420,14 +426,7 @@ TEST_F(PerturbationOnLinearModel, QueriesAllPointsAndDrawsInTwoModelCalls) {
 
 TEST_F(PerturbationOnLinearModel, MemoryBudgetSplitsCallsWithoutChangingResults) {
   auto calls = std::make_shared<int64_t>(0);
-  const torch::Tensor w = a_.reshape({-1, 1});
-  Oracle oracle(std::make_shared<AnalyticModel>(
-      std::vector<int64_t>{kD},
-      [calls, w](const torch::Tensor& x) {
-        ++*calls;
-        return x.matmul(w);
-      },
-      "counting linear"));
+  Oracle oracle(CountingLinearModel(a_, calls));
   const int64_t k = 3, draws = 10;
   PerturbationTestOptions options{.perturbation = "continuous", .k = k, .draws = draws, .seed = 2};
   const PerturbationCurve whole =
