@@ -336,14 +336,7 @@ std::vector<std::string> ZooModel::layer_names() const { return impl_->names; }
 
 std::pair<torch::Tensor, torch::Tensor> ZooModel::ForwardWithActivation(
     const torch::Tensor& inputs, const std::string& layer) {
-  const auto& names = impl_->names;
-  const auto found = std::find(names.begin(), names.end(), layer);
-  if (found == names.end()) {
-    std::string known;
-    for (const auto& name : names) known += (known.empty() ? "" : ", ") + name;
-    Fail("model zoo ", architecture_, ": unknown layer '", layer, "' (layers: ", known, ")");
-  }
-  const size_t index = found - names.begin();
+  const size_t index = FindLayer(impl_->names, layer, "model zoo " + architecture_);
   torch::Tensor x = inputs.reshape({-1, 1, 28, 28});
   torch::Tensor activation;
   size_t i = 0;

@@ -51,13 +51,7 @@ torch::Tensor TorchScriptSequentialModel::Forward(const torch::Tensor& inputs) {
 
 std::pair<torch::Tensor, torch::Tensor> TorchScriptSequentialModel::ForwardWithActivation(
     const torch::Tensor& inputs, const std::string& layer) {
-  const auto found = std::find(names_.begin(), names_.end(), layer);
-  if (found == names_.end()) {
-    std::string known;
-    for (const auto& name : names_) known += (known.empty() ? "" : ", ") + name;
-    Fail("model file '", path_, "': unknown layer '", layer, "' (layers: ", known, ")");
-  }
-  const size_t index = found - names_.begin();
+  const size_t index = FindLayer(names_, layer, "model file '" + path_ + "'");
   torch::Tensor x = inputs;
   torch::Tensor activation;
   for (size_t i = 0; i < impl_->children.size(); ++i) {

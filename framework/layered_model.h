@@ -19,6 +19,7 @@
 
 #include <torch/types.h>
 
+#include "framework/errors.h"
 #include "framework/model.h"
 
 namespace lfa {
@@ -32,5 +33,16 @@ class LayeredModel : public Model {
   virtual std::pair<torch::Tensor, torch::Tensor> ForwardWithActivation(
       const torch::Tensor& inputs, const std::string& layer) = 0;
 };
+
+// Index of `layer` in `names`; InvalidInput naming `model`, the layer and the known names when
+// absent. The lookup every LayeredModel's ForwardWithActivation starts with.
+inline size_t FindLayer(const std::vector<std::string>& names, const std::string& layer,
+                        const std::string& model) {
+  for (size_t i = 0; i < names.size(); ++i)
+    if (names[i] == layer) return i;
+  std::string known;
+  for (const auto& name : names) known += (known.empty() ? "" : ", ") + name;
+  Fail(model, ": unknown layer '", layer, "' (layers: ", known, ")");
+}
 
 }  // namespace lfa
