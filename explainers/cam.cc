@@ -53,12 +53,6 @@ std::vector<int64_t> WithBatch(int64_t rows, c10::IntArrayRef shape) {
   return out;
 }
 
-std::string Join(const std::vector<std::string>& names) {
-  std::ostringstream out;
-  for (size_t i = 0; i < names.size(); ++i) out << (i ? ", " : "") << names[i];
-  return out.str();
-}
-
 // One chunk of images: one forward and one backward over all its rows.
 torch::Tensor CamChunk(LayeredModel& model, const torch::Tensor& x, const torch::Tensor& targets,
                        const CamOptions& options, int64_t first_index) {
@@ -227,9 +221,7 @@ torch::Tensor ComputeCam(LayeredModel& model, const torch::Tensor& inputs,
                          const torch::Tensor& targets, const CamOptions& options) {
   std::string error;
   if (!options.IsValid(&error)) throw InvalidInput(error);
-  const std::vector<std::string> layers = model.layer_names();
-  if (std::find(layers.begin(), layers.end(), options.layer) == layers.end())
-    Fail("cam: unknown layer '", options.layer, "'; the model has: ", Join(layers));
+  FindLayer(model.layer_names(), options.layer, "cam");
   if (inputs.dim() < 2) {
     std::ostringstream shape;
     shape << inputs.sizes();
