@@ -9,7 +9,7 @@ build="${LFA_BUILD_DIR:-$root/build}"
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libtorch-dev libeigen3-dev libceres-dev libboost-random-dev
-  nlohmann-json3-dev libcli11-dev zlib1g-dev
+  nlohmann-json3-dev libcli11-dev zlib1g-dev libpng-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox
   dataset-fashion-mnist
