@@ -191,6 +191,13 @@ if grep -q 'libatlas\|/usr/lib/x86_64-linux-gnu/lib' "$ceres_targets"; then
   echo "gpu_kit: CeresTargets.cmake still names system libraries; fix the sed above" >&2
   exit 1
 fi
+# glog's config adds its find modules (FindUnwind) from a hard-coded /usr/share/glog/cmake.
+glog_modules="$lib/cmake/glog/glog-modules.cmake"
+sed -i 's|^set (glog_MODULE_PATH "/usr/share/glog/cmake")|get_filename_component (glog_MODULE_PATH "${CMAKE_CURRENT_LIST_DIR}/../../../../share/glog/cmake" ABSOLUTE)|' "$glog_modules"
+if grep -q '"/usr/share/glog' "$glog_modules"; then
+  echo "gpu_kit: glog-modules.cmake still names /usr/share/glog; fix the sed above" >&2
+  exit 1
+fi
 rm -rf "$prefix/usr/share/doc" "$prefix/usr/share/man" "$prefix/usr/share/lintian" \
   "$prefix/usr/share/bug" "$prefix/usr/src"
 # Static libraries: keep those an exported CMake target names (CMake checks they exist).
