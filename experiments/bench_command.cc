@@ -10,7 +10,10 @@
 #include "experiments/paper_data.h"
 #include "explainers/recipes.h"
 #include "framework/errors.h"
-#include "framework/torchscript_model.h"
+#include "experiments/idx.h"
+#include "experiments/model_source.h"
+#include "experiments/points_input.h"
+#include "framework/feature_groups.h"
 
 namespace lfa {
 namespace {
@@ -61,6 +64,7 @@ void RunBench(const BenchCommandOptions& options) {
   }
   if (options.samples < 1) Fail("--samples must be > 0, got ", options.samples);
   if (options.repeats < 1) Fail("--repeats must be > 0, got ", options.repeats);
+  if (options.patch < 0) Fail("--patch must be >= 0 (0: no groups), got ", options.patch);
   if (!options.out.empty()) CheckWritable(options.out);
   std::vector<Implementation> implementations;
   if (options.implementation == "both") {
@@ -69,22 +73,31 @@ void RunBench(const BenchCommandOptions& options) {
     implementations = {ParseImplementation(options.implementation)};
   }
 
-  auto model = std::make_shared<TorchScriptModel>(model_path);
-  CsvTable table = ReadCsv(data_path);
-  if (!options.label_column.empty()) table.DropColumn(options.label_column);
-  const torch::Tensor points = table.values;
+  const OpenedModel opened = OpenModel(model_path, {.cache_dir = options.cache_dir});
+  const std::shared_ptr<Model> model = opened.model;
+  const Points data = ReadPoints({.path = data_path, .rows = options.rows,
+                                  .label_column = LooksLikeIdx(data_path) ? "" : options.label_column},
+                                 model->input_shape());
+  const torch::Tensor& points = data.values;  // [n, *shape]
   const int64_t n = points.size(0);
+  const FeatureGroups groups =
+      options.patch > 0 ? FeatureGroups::Patches(options.patch) : FeatureGroups();
   Oracle oracle(model, OracleOptions{.device = options.device, .max_batch_rows = options.batch_size});
-  const PointBatch batch = MakePointBatch(points, /*seed=*/0);
+  const PointBatch batch = MakePointBatch(points, /*seed=*/0, data.first_row);
   const torch::Tensor targets = Targets(0, n);
   // Rows for the bare queries: the points with a little noise, on the device, in the model dtype.
   const int64_t pool = std::min<int64_t>(n * options.samples, 200000);
+  std::vector<int64_t> pool_shape = {pool};
+  pool_shape.insert(pool_shape.end(), data.shape.begin(), data.shape.end());
+  const torch::Tensor flat = batch.flat;
   const torch::Tensor rows =
-      (points.repeat({(pool + n - 1) / n, 1}).slice(0, 0, pool) + 0.01 * torch::randn({pool, points.size(1)}, torch::kDouble))
+      (flat.repeat({(pool + n - 1) / n, 1}).slice(0, 0, pool) +
+       0.01 * torch::randn({pool, flat.size(1)}, torch::kDouble))
+          .reshape(pool_shape)
           .to(oracle.device(), model->dtype());
 
   std::printf("lfa bench: %s, %lld points x %lld samples, batch %lld, median of %lld, %d thread(s)\n",
-              model_path.c_str(), static_cast<long long>(n), static_cast<long long>(options.samples),
+              opened.description.c_str(), static_cast<long long>(n), static_cast<long long>(options.samples),
               static_cast<long long>(options.batch_size), static_cast<long long>(options.repeats),
               at::get_num_threads());
   std::printf("%-28s %10s %12s %12s %12s %8s\n", "explainer", "seconds", "value_rows",
@@ -95,8 +108,10 @@ void RunBench(const BenchCommandOptions& options) {
   for (Implementation implementation : implementations) {
     for (const std::string& method : MethodNames()) {
       if (implementation == Implementation::kClassic && method == "clime") continue;
-      const auto explainer =
-          MakeExplainer(method, RecipeOptions{.samples = options.samples}, implementation);
+      RecipeOptions recipe;
+      recipe.samples = options.samples;
+      if (method == "lime" || method == "kernelshap" || method == "occlusion") recipe.groups = groups;
+      const auto explainer = MakeExplainer(method, recipe, implementation);
       oracle.ResetQueries();
       explainer->Explain(oracle, batch, targets);  // warm-up, and the query counts
       const int64_t values = oracle.value_queries(), gradients = oracle.gradient_queries();

@@ -3,10 +3,13 @@
 // the model without the Oracle: forward passes for value queries, forward+backward for gradient
 // queries). A ratio near 1 means the framework adds little beyond the model's own cost.
 //
-//   lfa bench [--model F.pt --data F.csv --label-column last] [--samples 1000] [--repeats 5]
-//             [--batch-size 10000] [--implementation lfa|classic|both] [--out bench.csv]
+//   lfa bench [--model F.pt|zoo:ARCH --data F.csv|F.idx --rows BEGIN:END --label-column last]
+//             [--patch P] [--samples 1000] [--repeats 5] [--batch-size 10000]
+//             [--implementation lfa|classic|both] [--device cpu|cuda] [--out bench.csv]
 //
-// Defaults: the paper's heloc_ffnnA and its 100 points from LFA_DATA_DIR.
+// Defaults: the paper's heloc_ffnnA and its 100 points from LFA_DATA_DIR. On images, --patch P
+// gives the mask methods P x P patches (e.g. the CNN benchmark: --model zoo:cnn --data
+// t10k-images-idx3-ubyte.gz --rows 0:100 --patch 4).
 #pragma once
 
 #include <string>
@@ -16,7 +19,10 @@ namespace lfa {
 struct BenchCommandOptions {
   std::string model;                   // default: heloc_ffnnA from LFA_DATA_DIR
   std::string data;                    // default: the 100 heloc points
-  std::string label_column = "last";
+  std::string rows;                    // row range BEGIN:END of the data (default all)
+  std::string label_column = "last";   // CSV only
+  int64_t patch = 0;                   // > 0: P x P patch groups for lime, kernelshap, occlusion
+  std::string cache_dir;               // zoo model cache
   int64_t samples = 1000;
   int64_t repeats = 5;                 // timed runs per explainer; the median is reported
   int64_t batch_size = 10000;

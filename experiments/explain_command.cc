@@ -1,17 +1,38 @@
 #include "experiments/explain_command.h"
 
+#include <filesystem>
 #include <memory>
 
 #include "experiments/csv.h"
+#include "experiments/heatmap.h"
+#include "experiments/model_source.h"
+#include "experiments/points_input.h"
 #include "experiments/progress.h"
+#include "explainers/image_methods.h"
 #include "explainers/recipes.h"
 #include "framework/errors.h"
 #include "framework/feature_groups.h"
 #include "framework/registry.h"
-#include "framework/torchscript_model.h"
 
 namespace lfa {
 namespace {
+
+FeatureGroups ParseGroups(const std::string& text) {
+  if (text.empty()) return {};
+  const std::string prefix = "patch:";
+  if (text.rfind(prefix, 0) != 0)
+    Fail("--groups must be patch:P (square patches of P x P pixels), got '", text, "'");
+  size_t used = 0;
+  int64_t size = 0;
+  try {
+    size = std::stoll(text.substr(prefix.size()), &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() - prefix.size() || size < 1)
+    Fail("--groups patch:P needs a positive integer P, got '", text, "'");
+  return FeatureGroups::Patches(size);
+}
 
 std::unique_ptr<Explainer> ChooseExplainer(const ExplainCommandOptions& options) {
   if (!options.spec.empty() && !options.explainer.empty())
@@ -27,9 +48,9 @@ std::unique_ptr<Explainer> ChooseExplainer(const ExplainCommandOptions& options)
     if (options.implementation != "lfa")
       Fail("--implementation ", options.implementation,
            " does not apply to --spec (a spec is always an LFA composition)");
-    if (options.sigma || options.kernel_width || options.baseline)
-      Fail("--sigma, --kernel-width and --baseline configure --explainer; with --spec, set them "
-           "in the spec file");
+    if (options.sigma || options.kernel_width || options.baseline || !options.groups.empty())
+      Fail("--sigma, --kernel-width, --baseline and --groups configure --explainer; with --spec, "
+           "set them in the spec file");
     nlohmann::json spec = ReadSpecFile(options.spec);
     if (options.samples && spec.is_object()) spec["samples"] = *options.samples;
     return DefaultRegistry().Build(spec);
@@ -39,8 +60,15 @@ std::unique_ptr<Explainer> ChooseExplainer(const ExplainCommandOptions& options)
   recipe.sigma = options.sigma;
   recipe.kernel_width = options.kernel_width;
   recipe.baseline = options.baseline.value_or(0.0);
+  recipe.groups = ParseGroups(options.groups);
   return MakeExplainer(options.explainer, recipe, ParseImplementation(options.implementation));
 }
+
+// Per-element maps [N, *shape] of one explained chunk, for the CSV and the heatmaps.
+struct ExplainedChunk {
+  torch::Tensor maps;  // [n, D] per element
+  Explanation explanation;
+};
 
 }  // namespace
 
@@ -48,28 +76,53 @@ void RunExplain(const ExplainCommandOptions& options) {
   if (options.out.empty()) Fail("--out is required");
   if (options.batch_size < 1) Fail("--batch-size must be > 0, got ", options.batch_size);
   if (options.output_index < 0) Fail("--output-index must be >= 0, got ", options.output_index);
+  if (options.points_per_step < 1)
+    Fail("points per step must be > 0, got ", options.points_per_step);
   CheckWritable(options.out);
-  const auto explainer = ChooseExplainer(options);
+  const bool image_method = IsImageMethod(options.explainer);
+  if (image_method && (!options.spec.empty() || options.implementation != "lfa" ||
+                       !options.groups.empty() || options.kernel_width || options.baseline))
+    Fail("--explainer ", options.explainer, " takes --samples, --noise-fraction, --layer and "
+         "--seed only (no --spec, --implementation, --groups, --kernel-width or --baseline)");
+  if (!image_method && (!options.layer.empty() || options.noise_fraction))
+    Fail("--layer and --noise-fraction apply to the image methods (",
+         [] { std::string s; for (const auto& n : ImageMethodNames()) s += (s.empty() ? "" : ", ") + n; return s; }(),
+         "), not to '", options.explainer.empty() ? options.spec : options.explainer, "'");
+  if (options.noise_fraction && !(*options.noise_fraction >= 0))
+    Fail("--noise-fraction must be >= 0, got ", *options.noise_fraction);
+  const std::unique_ptr<Explainer> explainer = image_method ? nullptr : ChooseExplainer(options);
+  const std::string method = image_method ? options.explainer : explainer->name();
+  if (!options.heatmaps.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(options.heatmaps, error);
+    if (error || !std::filesystem::is_directory(options.heatmaps))
+      Fail("--heatmaps directory '", options.heatmaps, "' cannot be created");
+  }
 
-  auto model = std::make_shared<TorchScriptModel>(options.model);
-  CsvTable table = ReadCsv(options.data);
-  if (!options.label_column.empty()) table.DropColumn(options.label_column);
-  const int64_t rows = table.values.size(0), columns = table.values.size(1);
-
-  std::vector<int64_t> shape = options.input_shape;
-  if (shape.empty()) shape = model->input_shape().empty() ? std::vector<int64_t>{columns}
-                                                          : model->input_shape();
-  if (NumElements(shape) != columns) {
-    Fail("data file '", options.data, "' has ", columns, " feature column(s) but model '",
-         options.model, "' expects ", NumElements(shape), " input(s)",
-         options.label_column.empty() && columns == NumElements(shape) + 1
+  const OpenedModel opened =
+      OpenModel(options.model, {.cache_dir = options.cache_dir, .fashion_mnist = ""});
+  const Points data = ReadPoints({.path = options.data, .rows = options.rows,
+                                  .label_column = options.label_column,
+                                  .input_shape = options.input_shape,
+                                  .scale = options.pixel_scale},
+                                 opened.model->input_shape());
+  const std::vector<int64_t>& shape = data.shape;
+  const int64_t rows = data.values.size(0), elements = NumElements(shape);
+  if (!opened.model->input_shape().empty() && NumElements(opened.model->input_shape()) != elements) {
+    Fail("data file '", options.data, "' has ", elements, " value(s) per row but model '",
+         options.model, "' expects ", NumElements(opened.model->input_shape()), " input(s)",
+         options.label_column.empty() && elements == NumElements(opened.model->input_shape()) + 1
              ? " (is the last column the target? pass --label-column last)"
              : "");
   }
-  Oracle oracle(model, OracleOptions{.device = options.device, .max_batch_rows = options.batch_size});
-  std::vector<int64_t> batch_shape = {rows};
-  batch_shape.insert(batch_shape.end(), shape.begin(), shape.end());
-  const torch::Tensor points = table.values.reshape(batch_shape);
+  if (image_method && shape.size() != 3)
+    Fail("--explainer ", method, " explains images [C, H, W]; the points have shape ",
+         c10::IntArrayRef(shape), " (give --input-shape C,H,W)");
+  if (!options.heatmaps.empty() && shape.size() != 3)
+    Fail("--heatmaps needs image points [C, H, W]; the points have shape ", c10::IntArrayRef(shape),
+         " (give --input-shape C,H,W)");
+  Oracle oracle(opened.model,
+                OracleOptions{.device = options.device, .max_batch_rows = options.batch_size});
   int64_t outputs = 0;
   try {
     outputs = oracle.NumOutputs(shape);
@@ -83,29 +136,71 @@ void RunExplain(const ExplainCommandOptions& options) {
          " output(s)");
 
   const torch::Tensor targets = Targets(options.output_index, rows);
-  Progress progress("lfa explain " + explainer->name(), rows);
+  Progress progress("lfa explain " + method, rows);
+  std::vector<torch::Tensor> maps;
   std::vector<Explanation> parts;
   for (int64_t begin = 0; begin < rows; begin += options.points_per_step) {
     const int64_t end = std::min(rows, begin + options.points_per_step);
-    const PointBatch batch = MakePointBatch(points.slice(0, begin, end), options.seed, begin);
-    parts.push_back(explainer->Explain(oracle, batch, targets.slice(0, begin, end)));
+    const torch::Tensor chunk = data.values.slice(0, begin, end);
+    if (image_method) {
+      ImageMethodOptions image;
+      image.samples = options.samples.value_or(image.samples);
+      image.noise_fraction = options.noise_fraction.value_or(image.noise_fraction);
+      image.layer = options.layer;
+      image.seed = options.seed;
+      image.first_index = data.first_row + begin;
+      maps.push_back(ComputeImageMap(method, oracle, opened.layered.get(), chunk,
+                                     targets.slice(0, begin, end), image)
+                         .reshape({end - begin, -1}));
+    } else {
+      const PointBatch batch = MakePointBatch(chunk, options.seed, data.first_row + begin);
+      Explanation e = explainer->Explain(oracle, batch, targets.slice(0, begin, end));
+      const int64_t d = e.attributions.size(1);
+      maps.push_back(d == elements ? e.attributions
+                                   : ParseGroups(options.groups).SpreadToElements(e.attributions, shape));
+      parts.push_back(std::move(e));
+    }
     progress.Update(end);
   }
   progress.Finish();
-  const Explanation explanation = Explanation::Concatenate(parts);
+  const torch::Tensor element_maps = torch::cat(maps, 0);
 
-  std::vector<std::string> header;
-  const int64_t d = explanation.attributions.size(1);
-  for (int64_t j = 0; j < d; ++j)
-    header.push_back(d == columns && options.input_shape.empty() ? table.header[j]
-                     : d == columns ? "x" + std::to_string(j)
-                                    : "group_" + std::to_string(j));
-  header.insert(header.end(), {"intercept", "loss", "r2"});
-  const torch::Tensor values = torch::cat(
-      {explanation.attributions, explanation.intercepts.unsqueeze(1), explanation.loss.unsqueeze(1),
-       explanation.r2.unsqueeze(1)}, 1);
+  std::vector<std::string> header = data.names;
+  torch::Tensor values = element_maps;
+  std::string report = method + ": " + std::to_string(rows) + " point(s), " +
+                       std::to_string(oracle.queries()) + " model queries";
+  if (!image_method) {
+    const Explanation explanation = Explanation::Concatenate(parts);
+    header.insert(header.end(), {"intercept", "loss", "r2"});
+    values = torch::cat({element_maps, explanation.intercepts.unsqueeze(1),
+                         explanation.loss.unsqueeze(1), explanation.r2.unsqueeze(1)}, 1);
+    report = explanation.BriefReport();
+  }
+  // Last column: the row's index among the data file's rows, so outputs of row ranges line up.
+  header.push_back("row");
+  values = torch::cat({values, torch::arange(data.first_row, data.first_row + rows,
+                                             torch::kDouble).unsqueeze(1)}, 1);
   WriteCsvAtomically(options.out, header, values);
-  std::fprintf(stderr, "%s -> %s\n", explanation.BriefReport().c_str(), options.out.c_str());
+
+  if (!options.heatmaps.empty()) {
+    std::vector<int64_t> image_shape = {rows};
+    image_shape.insert(image_shape.end(), shape.begin(), shape.end());
+    const torch::Tensor images = data.values.reshape(image_shape);
+    const torch::Tensor element_images = element_maps.reshape(image_shape);
+    for (int64_t i = 0; i < rows; ++i) {
+      std::vector<MontagePanel> panels;
+      if (IsCamMethod(method)) {
+        panels.push_back({method, element_images[i][0], PanelKind::kCamOverlay});
+      } else {
+        panels.push_back({method, element_images[i], PanelKind::kAttribution});
+        panels.push_back({method + " signed", element_images[i], PanelKind::kSignedAttribution});
+      }
+      WriteMontage(options.heatmaps + "/row" + std::to_string(data.first_row + i) + ".png",
+                   images[i], panels, MontageOptions{});
+    }
+  }
+  std::fprintf(stderr, "%s -> %s%s\n", report.c_str(), options.out.c_str(),
+               options.heatmaps.empty() ? "" : (" and " + options.heatmaps + "/row*.png").c_str());
 }
 
 }  // namespace lfa

@@ -85,9 +85,14 @@ void WriteBytes(gzFile file, const std::string& path, const uint8_t* bytes, int6
   }
 }
 
-}  // namespace
+struct IdxHeader {
+  GzHandle file;
+  torch::ScalarType dtype;
+  std::vector<int64_t> shape;
+};
 
-torch::Tensor ReadIdx(const std::string& path, int64_t first, int64_t count) {
+// Opens `path` and reads its magic number and dimensions; the file is left at the first value.
+IdxHeader OpenIdx(const std::string& path) {
   std::error_code error;
   if (!std::filesystem::is_regular_file(path, error)) Fail("idx file '", path, "' not found");
   GzHandle file(gzopen(path.c_str(), "rb"));
@@ -126,6 +131,19 @@ torch::Tensor ReadIdx(const std::string& path, int64_t first, int64_t count) {
     shape[d] = size;
   }
 
+  return {std::move(file), dtype, shape};
+}
+
+}  // namespace
+
+std::vector<int64_t> ReadIdxShape(const std::string& path) { return OpenIdx(path).shape; }
+
+torch::Tensor ReadIdx(const std::string& path, int64_t first, int64_t count) {
+  IdxHeader header = OpenIdx(path);
+  GzHandle file = std::move(header.file);
+  const torch::ScalarType dtype = header.dtype;
+  std::vector<int64_t> shape = header.shape;
+  const int ndims = static_cast<int>(shape.size());
   const int64_t rows = shape[0];
   if (first < 0 || first > rows || count < -1 || (count >= 0 && count > rows - first)) {
     Fail("idx file '", path, "': rows [", first, ", ", count < 0 ? "end" : std::to_string(first + count),
@@ -181,6 +199,16 @@ void WriteIdx(const std::string& path, const torch::Tensor& values) {
   SwapToHostOrder(bytes, data.numel(), data.element_size());
   WriteBytes(file.get(), path, bytes, data.nbytes());
   if (gzclose(file.release()) != Z_OK) Fail("idx file '", path, "': write failed on close");
+}
+
+bool LooksLikeIdx(const std::string& path) {
+  GzHandle file(gzopen(path.c_str(), "rb"));
+  if (!file) return false;
+  uint8_t magic[4];
+  if (gzread(file.get(), magic, 4) != 4) return false;
+  torch::ScalarType dtype;
+  return magic[0] == 0 && magic[1] == 0 && DtypeForCode(magic[2], &dtype) && magic[3] >= 1 &&
+         magic[3] <= 4;
 }
 
 }  // namespace lfa

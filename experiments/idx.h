@@ -22,15 +22,22 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <torch/types.h>
 
 namespace lfa {
 
 torch::Tensor ReadIdx(const std::string& path, int64_t first = 0, int64_t count = -1);
+// The dimensions in the header (rows first), without reading any value.
+std::vector<int64_t> ReadIdxShape(const std::string& path);
 
 // `values` must be contiguous-able, have at least one dimension, and be of an IDX dtype (uint8,
 // int8, int16, int32, float32, float64); the file is gzip-compressed when `path` ends in ".gz".
 void WriteIdx(const std::string& path, const torch::Tensor& values);
+
+// True when the file (plain or gzip) starts with an IDX magic number: 0x00 0x00, a known type
+// code and 1 to 4 dimensions. False for a missing file or anything else (a CSV file, say).
+bool LooksLikeIdx(const std::string& path);
 
 }  // namespace lfa

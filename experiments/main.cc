@@ -13,6 +13,7 @@
 #include "experiments/bench_command.h"
 #include "experiments/demo_command.h"
 #include "experiments/explain_command.h"
+#include "experiments/image_study.h"
 #include "experiments/reproduce_command.h"
 #include "framework/errors.h"
 
@@ -47,31 +48,47 @@ int main(int argc, char** argv) {
 
   lfa::ExplainCommandOptions explain;
   std::string input_shape;
-  auto* explain_cmd = app.add_subcommand("explain", "explain every row of a CSV file");
-  explain_cmd->add_option("--model", explain.model, "TorchScript model file")->required();
-  explain_cmd->add_option("--data", explain.data, "CSV file with a header row")->required();
-  explain_cmd->add_option("--label-column", explain.label_column, "column to drop: NAME or 'last'");
+  auto* explain_cmd =
+      app.add_subcommand("explain", "explain every row of a CSV table or an IDX image file");
+  explain_cmd->add_option("--model", explain.model, "TorchScript model file or zoo:cnn|cnn_gap|mlp")
+      ->required();
+  explain_cmd->add_option("--data", explain.data, "CSV file with a header row, or an IDX file")
+      ->required();
+  explain_cmd->add_option("--rows", explain.rows, "row range BEGIN:END (END exclusive; default all)");
+  explain_cmd->add_option("--label-column", explain.label_column, "CSV column to drop: NAME or 'last'");
+  explain_cmd->add_option("--input-shape", input_shape, "shape of one row, e.g. 1,28,28");
+  explain_cmd->add_option("--pixel-scale", explain.pixel_scale,
+                          "multiply the data (default 1/255 for uint8 IDX, else 1)");
   explain_cmd->add_option("--explainer", explain.explainer,
                           "lime, kernelshap, occlusion, clime, smoothgrad, gradient, "
-                          "integrated_gradients, gradient_x_input");
+                          "integrated_gradients, gradient_x_input; images also smoothgrad_squared, "
+                          "vargrad, gradcam, gradcampp, smoothgradcampp");
   explain_cmd->add_option("--implementation", explain.implementation, "lfa (default) or classic");
   explain_cmd->add_option("--spec", explain.spec, "JSON spec composing an explainer");
+  explain_cmd->add_option("--groups", explain.groups, "feature groups of the mask methods: patch:P");
   explain_cmd->add_option("--samples", explain.samples, "perturbations per point (default 1000)");
   explain_cmd->add_option("--seed", explain.seed, "random seed (default 0)");
   explain_cmd->add_option("--sigma", explain.sigma, "noise of clime/smoothgrad (default 0.1)");
   explain_cmd->add_option("--kernel-width", explain.kernel_width, "LIME kernel width (default 1)");
   explain_cmd->add_option("--baseline", explain.baseline, "removed-feature value (default 0)");
+  explain_cmd->add_option("--noise-fraction", explain.noise_fraction,
+                          "image methods: noise sigma as a fraction of the image range (0.15)");
+  explain_cmd->add_option("--layer", explain.layer, "CAM layer (default: the last spatial layer)");
   explain_cmd->add_option("--output-index", explain.output_index, "model output explained (default 0)");
   explain_cmd->add_option("--device", explain.device, "cpu (default) or cuda");
   explain_cmd->add_option("--batch-size", explain.batch_size, "rows per model call (default 10000)");
-  explain_cmd->add_option("--input-shape", input_shape, "shape of one row, e.g. 1,28,28");
+  explain_cmd->add_option("--heatmaps", explain.heatmaps, "directory for one PNG montage per row");
+  explain_cmd->add_option("--cache-dir", explain.cache_dir, "zoo model cache (default LFA_CACHE_DIR)");
   explain_cmd->add_option("--out", explain.out, "output CSV file")->required();
 
   lfa::BenchCommandOptions bench;
   auto* bench_cmd = app.add_subcommand("bench", "time the explainers against bare model queries");
-  bench_cmd->add_option("--model", bench.model, "TorchScript model (default: heloc_ffnnA)");
-  bench_cmd->add_option("--data", bench.data, "CSV points (default: the paper's 100 heloc points)");
-  bench_cmd->add_option("--label-column", bench.label_column, "column to drop (default last)");
+  bench_cmd->add_option("--model", bench.model, "TorchScript model or zoo:ARCH (default: heloc_ffnnA)");
+  bench_cmd->add_option("--data", bench.data, "CSV or IDX points (default: the paper's 100 heloc points)");
+  bench_cmd->add_option("--rows", bench.rows, "row range BEGIN:END (default all)");
+  bench_cmd->add_option("--label-column", bench.label_column, "CSV column to drop (default last)");
+  bench_cmd->add_option("--patch", bench.patch, "P x P patch groups for the mask methods (images)");
+  bench_cmd->add_option("--cache-dir", bench.cache_dir, "zoo model cache (default LFA_CACHE_DIR)");
   bench_cmd->add_option("--samples", bench.samples, "perturbations per point (default 1000)");
   bench_cmd->add_option("--repeats", bench.repeats, "timed runs, median reported (default 5)");
   bench_cmd->add_option("--batch-size", bench.batch_size, "rows per model call (default 10000)");
@@ -96,6 +113,27 @@ int main(int argc, char** argv) {
   paper_cmd->add_option("--reference-dir", reproduce.reference_dir,
                         "released CSVs (default DATA_DIR/../reference/lfa-paper)");
 
+  lfa::ImageStudyOptions images;
+  std::string study_models = "cnn,mlp";
+  auto* study_cmd = app.add_subcommand("study", "run a study: tables, plots and a report");
+  study_cmd->require_subcommand(1);
+  auto* images_cmd = study_cmd->add_subcommand(
+      "images", "every explainer on Fashion-MNIST zoo models: metrics, no-free-lunch, heatmaps");
+  images_cmd->add_option("--out", images.out, "output directory (default out/images)");
+  images_cmd->add_option("--points", images.points, "test images per model (default 16)");
+  images_cmd->add_option("--samples", images.samples, "perturbations per image (default 1000)");
+  images_cmd->add_option("--seed", images.seed, "random seed (default 0)");
+  images_cmd->add_option("--device", images.device, "cpu (default) or cuda");
+  images_cmd->add_option("--models", study_models, "zoo architectures (default cnn,mlp)");
+  images_cmd->add_option("--patch", images.patch, "patch size of the mask methods (default 4)");
+  images_cmd->add_option("--heatmap-images", images.heatmap_images,
+                         "images with a montage per model (default 4)");
+  images_cmd->add_option("--noisy-copies", images.noisy_copies,
+                         "samples of the noisy-gradient ensembles and Smooth Grad-CAM++ (default 50)");
+  images_cmd->add_option("--cache-dir", images.cache_dir, "zoo model cache (default LFA_CACHE_DIR)");
+  images_cmd->add_option("--fashion-mnist", images.fashion_mnist,
+                         "Fashion-MNIST directory (default: Debian's dataset-fashion-mnist)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -118,6 +156,11 @@ int main(int argc, char** argv) {
       lfa::RunDemo(demo);
     } else if (*paper_cmd) {
       lfa::RunReproducePaper(reproduce);
+    } else if (*images_cmd) {
+      images.models.clear();
+      std::stringstream list(study_models);
+      for (std::string name; std::getline(list, name, ',');) images.models.push_back(name);
+      lfa::RunImageStudy(images);
     }
   } catch (const lfa::InvalidInput& e) {
     std::fprintf(stderr, "lfa: error: %s\n", FirstLine(e.what()).c_str());

@@ -15,6 +15,7 @@
 #include "experiments/csv.h"
 #include "experiments/paper_data.h"
 #include "experiments/progress.h"
+#include "experiments/table.h"
 #include "explainers/recipes.h"
 #include "framework/errors.h"
 #include "framework/mlp_model.h"
@@ -46,48 +47,12 @@ const std::vector<std::pair<std::string, std::string>> kLogisticVariants = {
     {"clime+logistic", "clime"}, {"smoothgrad+logistic", "smoothgrad"},
     {"gradient+logistic", "gradient"}, {"integrated_gradients+logistic", "integrated_gradients"}};
 
-std::string Format(double value, int digits = 4) {
-  if (std::abs(value) < 0.5 * std::pow(10.0, -digits)) value = 0.0;  // no "-0.0000"
-  char buffer[64];
-  std::snprintf(buffer, sizeof(buffer), "%.*f", digits, value);
-  return buffer;
-}
-
-// Six significant digits, for losses that span many orders of magnitude.
-std::string FormatG(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%.6g", value);
-  return buffer;
-}
-
 // Sweep values as the released CSVs print them: 0.3, 0.05, 0.
 std::string FormatValue(double value) {
   char buffer[32];
   std::snprintf(buffer, sizeof(buffer), "%g", value);
   return buffer;
 }
-
-// A table of text cells, written atomically as CSV.
-struct TextTable {
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-
-  void Write(const std::string& path) const {
-    const std::string temporary = path + ".tmp";
-    {
-      std::ofstream out(temporary);
-      if (!out) Fail("cannot write '", temporary, "'");
-      for (size_t j = 0; j < header.size(); ++j) out << (j ? "," : "") << header[j];
-      out << '\n';
-      for (const auto& row : rows) {
-        for (size_t j = 0; j < row.size(); ++j) out << (j ? "," : "") << row[j];
-        out << '\n';
-      }
-      if (!out) Fail("write to '", temporary, "' failed");
-    }
-    std::filesystem::rename(temporary, path);
-  }
-};
 
 // Released numbers keyed by the text of their key columns.
 std::map<std::string, std::vector<std::string>> ReadReference(const std::string& path,
@@ -128,13 +93,6 @@ std::string LossLabel(const LfaExplainer& composition) {
 }
 
 
-// Markdown table rows "| a | b |".
-std::string Row(const std::vector<std::string>& cells) {
-  std::string line = "|";
-  for (const auto& c : cells) line += " " + c + " |";
-  return line + "\n";
-}
-
 std::string Diff(const std::string& ours, const std::string& released) {
   if (released.empty()) return "";
   return Format(std::stod(ours) - std::stod(released));
@@ -172,8 +130,8 @@ void WriteReport(const ReproduceOptions& options, double seconds, const TextTabl
      << "composition (sampling noise and convention differences, e.g. Captum's LIME kernel has a "
      << "factor 2 the composition lacks). `ours <= released` counts the cells at or below the "
      << "released value.\n\n"
-     << Row({"dataset", "model", "method", "L1 ours", "L1 released", "diff", "cos ours", "cos released"})
-     << Row({"---", "---", "---", "---:", "---:", "---:", "---:", "---:"});
+     << MarkdownRow({"dataset", "model", "method", "L1 ours", "L1 released", "diff", "cos ours", "cos released"})
+     << MarkdownRow({"---", "---", "---", "---:", "---:", "---:", "---:", "---:"});
   int at_or_below = 0, compared = 0;
   for (const auto& r : exp1.rows) {
     if (r[2] != r[3]) continue;
@@ -183,17 +141,17 @@ void WriteReport(const ReproduceOptions& options, double seconds, const TextTabl
       ++compared;
       if (std::stod(r[4]) <= std::stod(l1) + 5e-5) ++at_or_below;
     }
-    md << Row({r[0], r[1], r[2], r[4], l1, Diff(r[4], l1), r[5], cosine});
+    md << MarkdownRow({r[0], r[1], r[2], r[4], l1, Diff(r[4], l1), r[5], cosine});
   }
   md << "\nDiagonal L1 at or below the released value: " << at_or_below << " of " << compared
      << " cells.\n\n";
 
   md << "## exp1b: the limits (medians over points)\n\n"
-     << Row({"dataset", "model", "sweep", "value", "L1 ours", "L1 released", "cos ours", "cos released"})
-     << Row({"---", "---", "---", "---:", "---:", "---:", "---:", "---:"});
+     << MarkdownRow({"dataset", "model", "sweep", "value", "L1 ours", "L1 released", "cos ours", "cos released"})
+     << MarkdownRow({"---", "---", "---", "---:", "---:", "---:", "---:", "---:"});
   for (const auto& r : exp1b.rows) {
     const std::string key = Key(r, 4);
-    md << Row({r[0], r[1], r[2], r[3], r[4], released(ref1b, key, 0), r[5], released(ref1b, key, 1)});
+    md << MarkdownRow({r[0], r[1], r[2], r[3], r[4], released(ref1b, key, 0), r[5], released(ref1b, key, 1)});
   }
   // Monotone: the distance shrinks along each sweep (sigma decreasing, a increasing).
   int monotone = 0, sweeps = 0;
@@ -211,11 +169,11 @@ void WriteReport(const ReproduceOptions& options, double seconds, const TextTabl
      << "at every step.\n\n";
 
   md << "## exp2: recovery of the models in G (mean L1 / cosine distance)\n\n"
-     << Row({"dataset", "model", "source", "method", "reference", "L1 ours", "L1 released", "cos ours", "cos released"})
-     << Row({"---", "---", "---", "---", "---", "---:", "---:", "---:", "---:"});
+     << MarkdownRow({"dataset", "model", "source", "method", "reference", "L1 ours", "L1 released", "cos ours", "cos released"})
+     << MarkdownRow({"---", "---", "---", "---", "---", "---:", "---:", "---:", "---:"});
   for (const auto& r : exp2.rows) {
     const std::string key = Key(r, 5);
-    md << Row({r[0], r[1], r[2], r[3], r[4], r[5], released(ref2, key, 0), r[6], released(ref2, key, 1)});
+    md << MarkdownRow({r[0], r[1], r[2], r[3], r[4], r[5], released(ref2, key, 0), r[6], released(ref2, key, 1)});
   }
 
   md << "\n## exp3: perturbation tests of the classic attributions\n\n"
@@ -225,8 +183,8 @@ void WriteReport(const ReproduceOptions& options, double seconds, const TextTabl
      << "should equal the released ones; the others carry Monte Carlo error. Below: k = 1, 5 and "
      << "11 for every model; `exp3.csv` has all k. Then the paper's pattern: which family wins each "
      << "test, averaged over k (top-k: larger gap is better; bottom-k: smaller is better).\n\n"
-     << Row({"dataset", "model", "method", "test", "k", "ours", "released", "diff"})
-     << Row({"---", "---", "---", "---", "---:", "---:", "---:", "---:"});
+     << MarkdownRow({"dataset", "model", "method", "test", "k", "ours", "released", "diff"})
+     << MarkdownRow({"---", "---", "---", "---", "---:", "---:", "---:", "---:"});
   double max_deterministic_diff = 0;
   for (const auto& r : exp3.rows) {
     const std::string key = Key(r, 6);
@@ -235,7 +193,7 @@ void WriteReport(const ReproduceOptions& options, double seconds, const TextTabl
         (r[2] == "occlusion" || r[2] == "gradient" || r[2] == "gradient_x_input"))
       max_deterministic_diff = std::max(max_deterministic_diff, std::abs(std::stod(r[6]) - std::stod(value)));
     if (r[5] != "1" && r[5] != "5" && r[5] != "11") continue;
-    md << Row({r[0], r[1], r[2], r[3] + " " + r[4], r[5], r[6] + " (" + r[7] + ")", value,
+    md << MarkdownRow({r[0], r[1], r[2], r[3] + " " + r[4], r[5], r[6] + " (" + r[7] + ")", value,
                Diff(r[6], value)});
   }
   md << "\nLargest difference to the released binary results of the deterministic methods "
@@ -243,8 +201,8 @@ void WriteReport(const ReproduceOptions& options, double seconds, const TextTabl
      << Format(max_deterministic_diff, 5) << ".\n\n";
   // The pattern: per model and test, the mean over k of the binary-mask family {lime, kernelshap,
   // occlusion} against the gradient family {gradient, smoothgrad}.
-  md << Row({"dataset", "model", "test", "mask family (mean over k)", "gradient family", "winner"})
-     << Row({"---", "---", "---", "---:", "---:", "---"});
+  md << MarkdownRow({"dataset", "model", "test", "mask family (mean over k)", "gradient family", "winner"})
+     << MarkdownRow({"---", "---", "---", "---:", "---:", "---"});
   std::map<std::string, std::pair<double, int>> family;  // key -> (sum, count)
   std::vector<std::string> order;
   for (const auto& r : exp3.rows) {
@@ -269,7 +227,7 @@ void WriteReport(const ReproduceOptions& options, double seconds, const TextTabl
     std::string part;
     while (std::getline(parts, part, '|')) cells.push_back(part);
     cells.insert(cells.end(), {Format(mask_mean, 5), Format(gradient_mean, 5), mask_wins ? "mask" : "gradient"});
-    md << Row(cells);
+    md << MarkdownRow(cells);
   }
 
   md << "\n## No free lunch: each explanation's LFA loss over each composition's neighbourhood\n\n"
@@ -278,8 +236,8 @@ void WriteReport(const ReproduceOptions& options, double seconds, const TextTabl
      << "neighbourhood. Per model: the columns where it has the smallest mean loss among the eight "
      << "compositions (one class G: linear), where not, who wins and by how much, and the columns "
      << "where a logistic-surrogate variant (a richer G, classifiers only) beats all of them.\n\n"
-     << Row({"dataset", "model", "largest cell", "diagonal wins", "exceptions (column: winner, loss winner vs diagonal)", "columns a logistic variant wins"})
-     << Row({"---", "---", "---:", "---:", "---", "---"});
+     << MarkdownRow({"dataset", "model", "largest cell", "diagonal wins", "exceptions (column: winner, loss winner vs diagonal)", "columns a logistic variant wins"})
+     << MarkdownRow({"---", "---", "---:", "---:", "---", "---"});
   for (const auto& [dataset, model] : PaperModels()) {
     int wins = 0;
     std::string exceptions, logistic_wins;
@@ -314,7 +272,7 @@ void WriteReport(const ReproduceOptions& options, double seconds, const TextTabl
     }
     char largest_text[32];
     std::snprintf(largest_text, sizeof(largest_text), "%.3g", largest);
-    md << Row({dataset, model, largest_text, std::to_string(wins) + " / 8", exceptions,
+    md << MarkdownRow({dataset, model, largest_text, std::to_string(wins) + " / 8", exceptions,
                dataset == "heloc" ? logistic_wins : "(regression: none)"});
   }
   md << "\nWhy the diagonal can lose: each cell is measured on fresh samples, so a composition's own "
@@ -333,8 +291,8 @@ void WriteReport(const ReproduceOptions& options, double seconds, const TextTabl
      << "run), C-LIME and SmoothGrad against the analytic w_f on the linear model and against a "
      << kReferenceSamples << "-sample SmoothGrad on the networks, and C-LIME against SmoothGrad at "
      << "equal samples.\n\n"
-     << Row({"dataset", "model", "method", "reference", "100", "1000", "10000"})
-     << Row({"---", "---", "---", "---", "---:", "---:", "---:"});
+     << MarkdownRow({"dataset", "model", "method", "reference", "100", "1000", "10000"})
+     << MarkdownRow({"---", "---", "---", "---", "---:", "---:", "---:"});
   std::map<std::string, std::map<std::string, std::string>> by_series;
   std::vector<std::string> series_order;
   for (const auto& r : convergence.rows) {
@@ -348,7 +306,7 @@ void WriteReport(const ReproduceOptions& options, double seconds, const TextTabl
     std::string part;
     while (std::getline(parts, part, '|')) cells.push_back(part);
     cells.insert(cells.end(), {by_series[key]["100"], by_series[key]["1000"], by_series[key]["10000"]});
-    md << Row(cells);
+    md << MarkdownRow(cells);
   }
   md << "\nLIME, C-LIME and SmoothGrad shrink like 1/sqrt(samples). The KernelSHAP composition "
      << "(Bernoulli(0.5) masks weighted by the Shapley kernel) levels off: its samples almost never "

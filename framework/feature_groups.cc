@@ -103,4 +103,13 @@ int64_t FeatureGroups::Count(const std::vector<int64_t>& shape) const {
   return Resolve(shape).max().item<int64_t>() + 1;
 }
 
+torch::Tensor FeatureGroups::SpreadToElements(const torch::Tensor& group_values,
+                                              const std::vector<int64_t>& input_shape) const {
+  const int64_t groups = Count(input_shape);
+  if (group_values.dim() != 2 || group_values.size(1) != groups)
+    Fail("feature groups: expected per-group values [N, ", groups, "], got ", group_values.sizes());
+  if (is_identity()) return group_values;
+  return group_values.index_select(1, Resolve(input_shape).to(group_values.device()));
+}
+
 }  // namespace lfa

@@ -33,6 +33,10 @@ class FeatureGroups {
   // [D] int64 group id of every input element, for inputs of shape `input_shape`.
   torch::Tensor Resolve(const std::vector<int64_t>& input_shape) const;
   int64_t Count(const std::vector<int64_t>& input_shape) const;
+  // Per-group values [N, G] -> per-element values [N, D]: every element gets its group's value
+  // (Captum's feature-mask convention; identity groups return the values unchanged).
+  torch::Tensor SpreadToElements(const torch::Tensor& group_values,
+                                 const std::vector<int64_t>& input_shape) const;
 
  private:
   enum class Kind { kIdentity, kPatches, kExplicit };

@@ -35,6 +35,24 @@ torch::Tensor InputSpaceSlope(const torch::Tensor& attributions, const PointBatc
                       a / torch::where(unstated, torch::ones_like(spread), spread));
 }
 
+torch::Tensor GroupedSlope(const torch::Tensor& attributions, const PointBatch& points,
+                           const FeatureGroups& groups, double baseline) {
+  const int64_t count = groups.Count(points.input_shape);
+  const torch::Tensor a = attributions.to(torch::kDouble);
+  if (a.dim() != 2 || a.size(0) != points.size() || a.size(1) != count)
+    Fail("grouped slope: attributions ", a.sizes(), " do not match ", points.size(), " points of ",
+         count, " group(s)");
+  const torch::Tensor spread = points.flat - baseline;                     // [N, D]
+  const torch::Tensor ids = groups.Resolve(points.input_shape);             // [D]
+  const torch::Tensor norms = torch::zeros({points.size(), count}, torch::kDouble)
+                                  .index_add_(1, ids, spread * spread);     // [N, G]
+  const torch::Tensor scale = norms.amax(1, /*keepdim=*/true);
+  const torch::Tensor unstated = norms <= kUnstatedSpread * kUnstatedSpread * scale + 1e-300;
+  const torch::Tensor per_group =
+      torch::where(unstated, torch::zeros_like(a), a / torch::where(unstated, torch::ones_like(norms), norms));
+  return per_group.index_select(1, ids) * spread;
+}
+
 LfaLossEvaluator::LfaLossEvaluator(Oracle& oracle, const LfaExplainer& evaluation,
                                    const PointBatch& points, const torch::Tensor& targets)
     : evaluation_(evaluation), points_(points) {

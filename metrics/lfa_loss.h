@@ -32,6 +32,7 @@
 
 #include <torch/types.h>
 
+#include "framework/feature_groups.h"
 #include "framework/lfa_explainer.h"
 
 namespace lfa {
@@ -42,6 +43,16 @@ bool IsMultiplicativeMethod(const std::string& method);
 // attributions [N, D] -> input-space slope [N, D] (0 where UnstatedSlopes).
 torch::Tensor InputSpaceSlope(const torch::Tensor& attributions, const PointBatch& points,
                               bool multiplicative, double baseline = 0.0);
+
+// Grouped attributions [N, G] (mask methods over feature groups, e.g. image patches) -> the
+// minimum-norm input-space slope [N, D] that states them. A group's attribution a_g is the effect
+// of moving its elements from b to x, so any slope with sum_{i in g} s_i (x_i - b_i) = a_g states
+// it; the smallest is
+//     s_i = a_g (x_i - b_i) / sum_{j in g} (x_j - b_j)^2,
+// and 0 for a group whose spread is below kUnstatedSpread of the point's largest group spread.
+// With one element per group this is InputSpaceSlope(..., multiplicative = true).
+torch::Tensor GroupedSlope(const torch::Tensor& attributions, const PointBatch& points,
+                           const FeatureGroups& groups, double baseline = 0.0);
 
 // The evaluation side, built once: fresh samples of `evaluation`'s neighbourhood (metric stream of
 // points.seed), the model queries of its loss, and f(x). Evaluate() then scores any number of

@@ -109,8 +109,8 @@ skip() {
 }
 
 # expect_csv NAME OUT ROWS FEATURE_SOURCE FEATURES: OUT has a header whose first FEATURES names
-# are those of FEATURE_SOURCE's header in order, followed by intercept,loss,r2, and ROWS data rows
-# of numbers, each with FEATURES + 3 cells.
+# are those of FEATURE_SOURCE's header in order, followed by intercept,loss,r2,row, and ROWS data rows
+# of numbers, each with FEATURES + 4 cells.
 expect_csv() {
   local name="$1" out="$2" rows="$3" source="$4" features="$5"
   local problems=()
@@ -119,14 +119,14 @@ expect_csv() {
     return
   fi
   local want got
-  want="$(head -n 1 "$source" | tr -d '\r' | cut -d, -f1-"$features"),intercept,loss,r2"
+  want="$(head -n 1 "$source" | tr -d '\r' | cut -d, -f1-"$features"),intercept,loss,r2,row"
   got="$(head -n 1 "$out")"
   [ "$got" = "$want" ] || problems+=("header '$got'" "expected '$want'")
   local data_rows
   data_rows=$(($(wc -l < "$out") - 1))
   [ "$data_rows" -eq "$rows" ] || problems+=("$data_rows data rows, expected $rows")
   local bad
-  bad=$(tail -n +2 "$out" | awk -F, -v n=$((features + 3)) \
+  bad=$(tail -n +2 "$out" | awk -F, -v n=$((features + 4)) \
     'NF != n { print "line " NR+1 ": " NF " cells"; exit }
      { for (i = 1; i <= NF - 2; ++i) if ($i !~ /^-?[0-9.]+([eE][-+]?[0-9]+)?$/) { print "line " NR+1 ": cell " i " is " $i; exit } }')
   [ -z "$bad" ] || problems+=("$bad")

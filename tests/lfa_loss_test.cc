@@ -46,6 +46,44 @@ TEST(InputSpaceSlope, DividesMultiplicativeAttributionsBySpread) {
   EXPECT_THROW(InputSpaceSlope(torch::zeros({1, 2}, torch::kDouble), points, true), InvalidInput);
 }
 
+// Patch attributions: the minimum-norm slope states each patch's attribution exactly, is
+// proportional to (x - b) inside the patch, and equals InputSpaceSlope for one-pixel groups. On a
+// linear image model, patch LIME's explanation turned into that slope has zero loss over the patch
+// composition it came from (a mask moves whole patches, so only the patch sums matter).
+TEST(GroupedSlope, StatesEachPatchAttributionWithTheSmallestSlope) {
+  const int64_t n = 3;
+  const torch::Tensor x = test::RandomUniform({n, 1, 4, 4}, 0.1, 1.0, 21);
+  const PointBatch points = MakePointBatch(x, 4);
+  const FeatureGroups patches = FeatureGroups::Patches(2);
+  const torch::Tensor a = test::RandomNormal({n, 4}, 22);
+  const torch::Tensor slope = GroupedSlope(a, points, patches);
+  const torch::Tensor ids = patches.Resolve({1, 4, 4});
+  const torch::Tensor stated =
+      torch::zeros({n, 4}, torch::kDouble).index_add_(1, ids, slope * points.flat);
+  EXPECT_TRUE(AllClose(stated, a, 1e-12));
+  const torch::Tensor ratio = slope / points.flat;  // constant within each patch
+  for (int64_t g = 0; g < 4; ++g) {
+    const torch::Tensor in_g = ratio.index_select(1, torch::nonzero(ids == g).squeeze(1));
+    EXPECT_LT(test::MaxAbs(in_g - in_g.select(1, 0).unsqueeze(1)), 1e-12);
+  }
+  const torch::Tensor flat_a = test::RandomNormal({n, 16}, 23);
+  EXPECT_TRUE(AllClose(GroupedSlope(flat_a, points, FeatureGroups()),
+                       InputSpaceSlope(flat_a, points, /*multiplicative=*/true), 1e-12));
+  EXPECT_THROW(GroupedSlope(torch::zeros({n, 5}, torch::kDouble), points, patches), InvalidInput);
+
+  const torch::Tensor w = test::RandomNormal({16}, 24);
+  Oracle oracle(std::make_shared<AnalyticModel>(
+      std::vector<int64_t>{1, 4, 4},
+      [w](const torch::Tensor& v) { return (v.flatten(1) * w).sum(1, true) + 0.3; }, "linear image"));
+  RecipeOptions recipe{.samples = 300};
+  recipe.groups = patches;
+  const auto lime = DefaultRegistry().Build(RecipeSpec("lime", recipe));
+  const Explanation e = lime->Explain(oracle, points, Targets(0, n));
+  const torch::Tensor loss =
+      LfaLoss(oracle, *lime, points, Targets(0, n), GroupedSlope(e.attributions, points, patches));
+  EXPECT_LT(test::MaxAbs(loss), 1e-16);
+}
+
 // f(x) = a.x + c: every explanation of the eight methods has loss 0 over every neighbourhood,
 // also when some features sit at the baseline (x_i = 0), where multiplicative attributions do not
 // state the slope and the metric sets it to its best value.

@@ -1,0 +1,54 @@
+// `lfa study images`: every explainer on Fashion-MNIST classifiers of the model zoo, judged by the
+// image metrics and by the no-free-lunch matrix, with heatmaps and a report.
+//
+//   lfa study images --out OUT [--points N] [--samples S] [--seed S] [--device cpu|cuda]
+//                    [--models cnn,mlp] [--patch P] [--heatmap-images K] [--cache-dir DIR]
+//                    [--fashion-mnist DIR]
+//
+// For each zoo model (trained deterministically, or loaded from the zoo cache) the first N test
+// images are explained at the model's predicted class by
+//   - the eight recipes: lime, kernelshap and occlusion over P x P patches (baseline 0), clime and
+//     smoothgrad with Gaussian noise sigma = 0.15 (15% of the [0, 1] pixel range, Smilkov et al.'s
+//     advice), gradient, integrated_gradients and gradient_x_input per pixel;
+//   - smoothgrad_squared and vargrad (noise 15% of each image's range), and on convolutional
+//     models gradcam, gradcampp and smoothgradcampp at the last convolutional block.
+// and writes
+//   models.csv   model, test_accuracy, train_seconds (of the training that produced the cached model)
+//   metrics.csv  model, explainer, metric, mean, sem: deletion and insertion AUC of the predicted
+//                class's softmax probability (RISE: zero baseline for deletion, blurred image for
+//                insertion), infidelity (Yeh et al., Gaussian perturbations, optimal scale), the
+//                top-k and bottom-k binary perturbation gaps at k = 10% of the pixels (logits)
+//   nfl.csv      dataset, model, explainer, neighbourhood, loss, mean, sem: the LFA loss of every
+//                linear explanation over every evaluation composition: LIME masks over patches of
+//                2, 4 and 7 pixels, C-LIME and SmoothGrad Gaussians at sigma 0.05, 0.1 and 0.2,
+//                the gradient's sigma -> 0 and the IG path (docs/images.md, "no free lunch")
+//   heatmaps/    one montage per model and image for the first K images (input, every method)
+//   report.md    the tables, the montages, and what they show
+// Runs show progress on stderr; each file is written atomically when its part is done.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lfa {
+
+struct ImageStudyOptions {
+  std::string out = "out/images";
+  int64_t points = 16;           // test images explained per model
+  int64_t samples = 1000;        // perturbations per image for the recipes and evaluations
+  uint64_t seed = 0;
+  std::string device = "cpu";
+  std::vector<std::string> models = {"cnn", "mlp"};
+  int64_t patch = 4;             // patch size of the mask recipes
+  int64_t heatmap_images = 4;    // images with a montage, per model
+  int64_t noisy_copies = 50;     // samples of smoothgrad_squared, vargrad, smoothgradcampp
+  std::string cache_dir;         // zoo cache (default LFA_CACHE_DIR or ~/.cache/lfa)
+  std::string fashion_mnist;     // dataset directory (default: Debian's)
+
+  bool IsValid(std::string* error) const;
+};
+
+void RunImageStudy(const ImageStudyOptions& options);
+
+}  // namespace lfa

@@ -1,0 +1,30 @@
+// Text tables for the studies' outputs: CSV files of text cells written atomically, Markdown rows,
+// and the number formats the reports use.
+//
+//   TextTable t{{"model", "metric", "mean"}, {}};
+//   t.rows.push_back({"cnn", "deletion", Format(0.1234)});
+//   t.Write(out + "/metrics.csv");                     // out/metrics.csv.tmp, then renamed
+//   report << MarkdownRow(t.header) << MarkdownRule(t.header.size());
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace lfa {
+
+struct TextTable {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  // Writes `path` through a temporary file renamed into place; InvalidInput when it cannot.
+  void Write(const std::string& path) const;
+};
+
+// Fixed-point with `digits` decimals; values that would print as -0.000.. print as 0.
+std::string Format(double value, int digits = 4);
+// Six significant digits, for values spanning many orders of magnitude.
+std::string FormatG(double value);
+// "| a | b |\n" and "|---|---|\n".
+std::string MarkdownRow(const std::vector<std::string>& cells);
+std::string MarkdownRule(size_t columns);
+
+}  // namespace lfa
