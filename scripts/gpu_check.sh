@@ -14,7 +14,9 @@
 # Stages: 0 unpack the kit, 1 report the machine (GPU, compilers, torch and its C++ ABI), 2 configure
 # a Release Ninja build in build-gpu/ that takes everything but Torch from the kit, 3 build lfa,
 # lfa_tests and lfa_benchmarks, 4 run the whole lfa_tests (OracleTest.CudaGivesTheCpuNumbers must
-# run, not skip), 5 run `lfa bench` on the CPU and with --device cuda. A failing stage is reported
+# run, not skip), 5 run `lfa bench` on the CPU and with --device cuda, 6 images (when the kit holds
+# the Fashion-MNIST training files and a zoo cache in .gpu/cache): the CNN bench on cpu and cuda and
+# `lfa study images --device cuda`. A failing stage is reported
 # and the later stages still run where they can; the summary at the end lists what failed and the
 # exit status is 1 if anything did.
 # Logs and results go to $OUT when it is set (else build-gpu/check/): machine.txt, configure.log,
@@ -227,6 +229,33 @@ if [ -x "$build/lfa" ]; then
   done
 else
   fail "no lfa binary to bench"
+fi
+
+stage "6: images: the CNN bench on cpu and cuda, lfa study images on cuda"
+fashion="$kit/fashion-mnist"
+if [ -x "$build/lfa" ] && [ -f "$fashion/train-images-idx3-ubyte.gz" ]; then
+  # The zoo cache in the kit (copied from a machine that trained the models) spares the training.
+  image_env=("${run_env[@]}" "LFA_FASHION_MNIST_DIR=$fashion" "LFA_CACHE_DIR=$kit/cache")
+  for device in cpu cuda; do
+    rc=0
+    timeout "$bench_timeout" "${image_env[@]}" "$build/lfa" bench --model zoo:cnn \
+      --data "$fashion/t10k-images-idx3-ubyte.gz" --rows 0:100 --patch 4 --repeats 3 \
+      --device "$device" --out "$out/bench_cnn_$device.csv" >"$out/bench_cnn_$device.txt" 2>&1 || rc=$?
+    tail -n 12 "$out/bench_cnn_$device.txt"
+    [ $rc -eq 0 ] || fail "lfa bench zoo:cnn --device $device exit status $rc"
+  done
+  rc=0
+  start=$(date +%s)
+  timeout "${LFA_STUDY_TIMEOUT:-300}" "${image_env[@]}" "$build/lfa" study images --device cuda \
+    --out "$out/study" >"$out/study.txt" 2>&1 || rc=$?
+  tail -n 5 "$out/study.txt"
+  if [ $rc -eq 0 ]; then
+    notes+=("study images --device cuda: $(( $(date +%s) - start )) s")
+  else
+    fail "lfa study images --device cuda exit status $rc"
+  fi
+else
+  notes+=("images skipped: no lfa binary or no Fashion-MNIST training files in $fashion")
 fi
 
 summary

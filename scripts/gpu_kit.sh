@@ -15,6 +15,7 @@
 #                              every system has; gpu_check.sh puts this folder on the library path
 #                              only for those the machine lacks, so the system's newer copies win
 #   KIT_DIR/data/lfa-paper/    the paper's models and points (LFA_DATA_DIR=KIT_DIR/data)
+#   KIT_DIR/cache/             the zoo models trained on this machine (LFA_CACHE_DIR or ~/.cache/lfa)
 #   KIT_DIR/fashion-mnist/     the Fashion-MNIST t10k files only (the 26 MB training images would
 #                              push the kit past its size budget; the two tests that need them
 #                              skip). LFA_GPU_KIT_FULL_FASHION=1 copies all four files (~51 MB kit).
@@ -232,6 +233,11 @@ if [ "${LFA_GPU_KIT_FULL_FASHION:-0}" = 1 ]; then
   fashion_files+=(train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz)
 fi
 for f in "${fashion_files[@]}"; do cp "$fashion_src/$f" "$kit/fashion-mnist/"; done
+# The zoo models this machine trained (`lfa study images` or `--model zoo:ARCH` fill the cache), so
+# the GPU machine's image stage loads them instead of training.
+zoo_cache="${LFA_CACHE_DIR:-$HOME/.cache/lfa}"
+rm -rf "$kit/cache" && mkdir -p "$kit/cache"
+cp "$zoo_cache"/zoo-*.bin "$kit/cache/" 2>/dev/null || echo "gpu_kit: no zoo models in $zoo_cache" >&2
 cp "$manifest" "$kit/MANIFEST.txt"
 echo "gpu_kit: done"
 du -sh "$kit"/*
