@@ -34,7 +34,38 @@ FeatureGroups ParseGroups(const std::string& text) {
   return FeatureGroups::Patches(size);
 }
 
-std::unique_ptr<Explainer> ChooseExplainer(const ExplainCommandOptions& options) {
+// --baseline: a number, "mean" (of the explained points; 0 while they are not loaded yet) or
+// "blur:S".
+Baseline ParseBaseline(const std::string& text, const torch::Tensor& points) {
+  if (text.empty()) return 0.0;
+  if (text == "mean")
+    return points.defined() ? Baseline(points.reshape({points.size(0), -1}).mean(0)) : Baseline(0.0);
+  if (text.rfind("blur:", 0) == 0) {
+    size_t used = 0;
+    double sigma = 0;
+    try {
+      sigma = std::stod(text.substr(5), &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != text.size() - 5 || !(sigma > 0))
+      Fail("--baseline blur:S needs a positive blur sigma S in pixels, got '", text, "'");
+    return Baseline::Blur(sigma);
+  }
+  size_t used = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || !std::isfinite(value))
+    Fail("--baseline must be a number, 'mean' or 'blur:S', got '", text, "'");
+  return value;
+}
+
+std::unique_ptr<Explainer> ChooseExplainer(const ExplainCommandOptions& options,
+                                           const torch::Tensor& points) {
   if (!options.spec.empty() && !options.explainer.empty())
     Fail("give either --explainer or --spec, not both");
   if (options.spec.empty() && options.explainer.empty())
@@ -48,9 +79,10 @@ std::unique_ptr<Explainer> ChooseExplainer(const ExplainCommandOptions& options)
     if (options.implementation != "lfa")
       Fail("--implementation ", options.implementation,
            " does not apply to --spec (a spec is always an LFA composition)");
-    if (options.sigma || options.kernel_width || options.baseline || !options.groups.empty())
-      Fail("--sigma, --kernel-width, --baseline and --groups configure --explainer; with --spec, "
-           "set them in the spec file");
+    if (options.sigma || options.kernel_width || !options.baseline.empty() ||
+        !options.groups.empty() || options.noise_fraction || !options.window.empty())
+      Fail("--sigma, --kernel-width, --baseline, --groups, --noise-fraction and --window "
+           "configure --explainer; with --spec, set them in the spec file");
     nlohmann::json spec = ReadSpecFile(options.spec);
     if (options.samples && spec.is_object()) spec["samples"] = *options.samples;
     return DefaultRegistry().Build(spec);
@@ -59,8 +91,13 @@ std::unique_ptr<Explainer> ChooseExplainer(const ExplainCommandOptions& options)
   recipe.samples = options.samples.value_or(1000);
   recipe.sigma = options.sigma;
   recipe.kernel_width = options.kernel_width;
-  recipe.baseline = options.baseline.value_or(0.0);
+  recipe.baseline = ParseBaseline(options.baseline, points);
   recipe.groups = ParseGroups(options.groups);
+  recipe.noise_fraction = options.noise_fraction;
+  recipe.sliding_window = options.window;
+  recipe.strides = options.strides;
+  std::string error;
+  if (!recipe.IsValid(&error)) Fail("--explainer ", options.explainer, ": ", error);
   return MakeExplainer(options.explainer, recipe, ParseImplementation(options.implementation));
 }
 
@@ -81,16 +118,16 @@ void RunExplain(const ExplainCommandOptions& options) {
   CheckWritable(options.out);
   const bool image_method = IsImageMethod(options.explainer);
   if (image_method && (!options.spec.empty() || options.implementation != "lfa" ||
-                       !options.groups.empty() || options.kernel_width || options.baseline))
+                       !options.groups.empty() || options.kernel_width ||
+                       !options.baseline.empty() || options.sigma || !options.window.empty()))
     Fail("--explainer ", options.explainer, " takes --samples, --noise-fraction, --layer and "
-         "--seed only (no --spec, --implementation, --groups, --kernel-width or --baseline)");
-  if (!image_method && (!options.layer.empty() || options.noise_fraction))
-    Fail("--layer and --noise-fraction apply to the image methods (",
-         [] { std::string s; for (const auto& n : ImageMethodNames()) s += (s.empty() ? "" : ", ") + n; return s; }(),
-         "), not to '", options.explainer.empty() ? options.spec : options.explainer, "'");
-  if (options.noise_fraction && !(*options.noise_fraction >= 0))
-    Fail("--noise-fraction must be >= 0, got ", *options.noise_fraction);
-  const std::unique_ptr<Explainer> explainer = image_method ? nullptr : ChooseExplainer(options);
+         "--seed only (no --spec, --implementation, --groups, --sigma, --kernel-width, "
+         "--baseline or --window)");
+  if (!IsCamMethod(options.explainer) && !options.layer.empty())
+    Fail("--layer applies to gradcam, gradcampp and smoothgradcampp, not to '",
+         options.explainer.empty() ? options.spec : options.explainer, "'");
+  std::unique_ptr<Explainer> explainer =
+      image_method ? nullptr : ChooseExplainer(options, torch::Tensor());
   const std::string method = image_method ? options.explainer : explainer->name();
   if (!options.heatmaps.empty()) {
     std::error_code error;
@@ -98,6 +135,8 @@ void RunExplain(const ExplainCommandOptions& options) {
     if (error || !std::filesystem::is_directory(options.heatmaps))
       Fail("--heatmaps directory '", options.heatmaps, "' cannot be created");
   }
+  if (options.noise_fraction && !(*options.noise_fraction >= 0))
+    Fail("--noise-fraction must be >= 0, got ", *options.noise_fraction);
 
   const OpenedModel opened =
       OpenModel(options.model, {.cache_dir = options.cache_dir, .fashion_mnist = ""});
@@ -109,12 +148,15 @@ void RunExplain(const ExplainCommandOptions& options) {
   const std::vector<int64_t>& shape = data.shape;
   const int64_t rows = data.values.size(0), elements = NumElements(shape);
   if (!opened.model->input_shape().empty() && NumElements(opened.model->input_shape()) != elements) {
-    Fail("data file '", options.data, "' has ", elements, " value(s) per row but model '",
+    Fail("data file '", options.data, "' has ", elements,
+         data.from_idx ? " value(s) per row" : " feature column(s)", " but model '",
          options.model, "' expects ", NumElements(opened.model->input_shape()), " input(s)",
          options.label_column.empty() && elements == NumElements(opened.model->input_shape()) + 1
              ? " (is the last column the target? pass --label-column last)"
              : "");
   }
+  // Built before loading anything (bad flags fail fast), again once a "mean" baseline is known.
+  if (!image_method && options.baseline == "mean") explainer = ChooseExplainer(options, data.values);
   if (image_method && shape.size() != 3)
     Fail("--explainer ", method, " explains images [C, H, W]; the points have shape ",
          c10::IntArrayRef(shape), " (give --input-shape C,H,W)");

@@ -5,15 +5,20 @@
 //               [--label-column NAME|last] [--input-shape C,H,W] [--pixel-scale X]
 //               (--explainer NAME [--implementation lfa|classic] | --spec FILE.json)
 //               [--groups patch:P] [--samples N] [--seed S] [--sigma X] [--kernel-width X]
-//               [--baseline X] [--noise-fraction X] [--layer NAME] [--output-index K]
-//               [--device cpu|cuda] [--batch-size B] [--heatmaps DIR] --out FILE.csv
+//               [--baseline X|mean|blur:S] [--noise-fraction X] [--window H,W [--strides S,T]]
+//               [--layer NAME] [--output-index K] [--device cpu|cuda] [--batch-size B]
+//               [--heatmaps DIR] --out FILE.csv
 //
 // NAME is one of the eight recipes (explainers/recipes.h) or an image method
 // (explainers/image_methods.h: smoothgrad_squared, vargrad, gradcam, gradcampp, smoothgradcampp).
 // Input formats and shapes: experiments/points_input.h. Output header: one column per input
 // element (the CSV's feature names, or c<C>_y<Y>_x<X> for images), then intercept, loss and r2 for
 // the recipes and specs, then row (the row's index in the data file). Grouped mask methods
-// (--groups patch:P) give every element its patch's attribution. --heatmaps writes one PNG montage
+// (--groups patch:P) give every element its patch's attribution. --baseline is a number, "mean"
+// (the mean of the explained rows, per element) or "blur:S" (each image's own Gaussian blur, S
+// pixels); --window/--strides make the classic occlusion slide a window as Captum's Occlusion
+// (--implementation classic --explainer occlusion); --noise-fraction sets the noise of smoothgrad,
+// clime and the image methods as a fraction of each point's range. --heatmaps writes one PNG montage
 // per row (the input beside the map, experiments/heatmap.h). Rows are explained in steps with
 // progress on stderr; the output is written atomically, and bad input fails before any work with
 // one line naming the problem.
@@ -40,8 +45,10 @@ struct ExplainCommandOptions {
   uint64_t seed = 0;
   std::optional<double> sigma;
   std::optional<double> kernel_width;
-  std::optional<double> baseline;    // removed-feature value / path start (default 0)
-  std::optional<double> noise_fraction;  // image methods: noise sigma / image range (0.15)
+  std::string baseline;              // removed-feature value / path start: X, mean or blur:S (0)
+  std::optional<double> noise_fraction;  // noise sigma / point range (image methods: 0.15)
+  std::vector<int64_t> window;       // classic occlusion: sliding window (H,W or C,H,W)
+  std::vector<int64_t> strides;      // its strides (default: 1)
   std::string layer;                 // CAM methods: layer name (default: last spatial layer)
   int64_t output_index = 0;
   std::string device = "cpu";

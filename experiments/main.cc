@@ -19,7 +19,7 @@
 
 namespace {
 
-std::vector<int64_t> ParseShape(const std::string& text) {
+std::vector<int64_t> ParseShape(const std::string& text, const std::string& flag = "--input-shape") {
   std::vector<int64_t> shape;
   std::stringstream in(text);
   std::string part;
@@ -27,9 +27,9 @@ std::vector<int64_t> ParseShape(const std::string& text) {
     try {
       shape.push_back(std::stoll(part));
     } catch (const std::exception&) {
-      lfa::Fail("--input-shape: '", part, "' is not an integer (expected e.g. 1,28,28)");
+      lfa::Fail(flag, ": '", part, "' is not an integer (expected e.g. 1,28,28)");
     }
-    if (shape.back() < 1) lfa::Fail("--input-shape: sizes must be >= 1, got ", shape.back());
+    if (shape.back() < 1) lfa::Fail(flag, ": sizes must be >= 1, got ", shape.back());
   }
   return shape;
 }
@@ -70,9 +70,13 @@ int main(int argc, char** argv) {
   explain_cmd->add_option("--seed", explain.seed, "random seed (default 0)");
   explain_cmd->add_option("--sigma", explain.sigma, "noise of clime/smoothgrad (default 0.1)");
   explain_cmd->add_option("--kernel-width", explain.kernel_width, "LIME kernel width (default 1)");
-  explain_cmd->add_option("--baseline", explain.baseline, "removed-feature value (default 0)");
+  explain_cmd->add_option("--baseline", explain.baseline,
+                          "removed-feature value: a number (default 0), mean or blur:SIGMA");
+  std::string window, strides;
+  explain_cmd->add_option("--window", window, "classic occlusion: sliding window H,W or C,H,W");
+  explain_cmd->add_option("--strides", strides, "classic occlusion: window strides (default 1)");
   explain_cmd->add_option("--noise-fraction", explain.noise_fraction,
-                          "image methods: noise sigma as a fraction of the image range (0.15)");
+                          "smoothgrad, clime, image methods: noise sigma / each point's range");
   explain_cmd->add_option("--layer", explain.layer, "CAM layer (default: the last spatial layer)");
   explain_cmd->add_option("--output-index", explain.output_index, "model output explained (default 0)");
   explain_cmd->add_option("--device", explain.device, "cpu (default) or cuda");
@@ -149,6 +153,8 @@ int main(int argc, char** argv) {
   try {
     if (*explain_cmd) {
       if (!input_shape.empty()) explain.input_shape = ParseShape(input_shape);
+      if (!window.empty()) explain.window = ParseShape(window, "--window");
+      if (!strides.empty()) explain.strides = ParseShape(strides, "--strides");
       lfa::RunExplain(explain);
     } else if (*bench_cmd) {
       lfa::RunBench(bench);

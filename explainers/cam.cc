@@ -53,6 +53,25 @@ std::vector<int64_t> WithBatch(int64_t rows, c10::IntArrayRef shape) {
   return out;
 }
 
+// [h * w] float64: 1 at the chosen positions of an h x w layer, 0 elsewhere.
+torch::Tensor PositionMask(const CamOptions& options, c10::IntArrayRef spatial) {
+  if (spatial.size() != 2) {
+    std::ostringstream shape;
+    shape << spatial;
+    Fail("cam: positions (i, j) need a layer with two spatial dimensions; layer '", options.layer,
+         "' has spatial shape ", shape.str());
+  }
+  const int64_t h = spatial[0], w = spatial[1];
+  torch::Tensor mask = torch::zeros({h * w}, torch::kDouble);
+  for (const auto& [i, j] : options.positions) {
+    if (i >= h || j >= w)
+      Fail("cam: position (", i, ", ", j, ") outside the ", h, " x ", w, " maps of layer '",
+           options.layer, "'");
+    mask[i * w + j] = 1.0;
+  }
+  return mask;
+}
+
 // One chunk of images: one forward and one backward over all its rows.
 torch::Tensor CamChunk(LayeredModel& model, const torch::Tensor& x, const torch::Tensor& targets,
                        const CamOptions& options, int64_t first_index) {
@@ -140,6 +159,7 @@ torch::Tensor CamChunk(LayeredModel& model, const torch::Tensor& x, const torch:
   }
   torch::Tensor cam = (weights.unsqueeze(2) * a).sum(1);  // [n, P]
   if (options.relu) cam = torch::relu(cam);
+  if (!options.positions.empty()) cam = cam * PositionMask(options, spatial).unsqueeze(0);
   return cam.reshape(WithBatch(n, spatial));
 }
 
@@ -209,6 +229,15 @@ bool CamOptions::IsValid(std::string* error) const {
       if (!seen.insert(k).second) {
         out << "cam: feature map index " << k << " listed twice";
         break;
+      }
+    }
+    std::set<std::array<int64_t, 2>> positions_seen;
+    for (const auto& position : positions) {
+      if (!out.str().empty()) break;
+      if (position[0] < 0 || position[1] < 0) {
+        out << "cam: position (" << position[0] << ", " << position[1] << ") must be >= 0";
+      } else if (!positions_seen.insert(position).second) {
+        out << "cam: position (" << position[0] << ", " << position[1] << ") listed twice";
       }
     }
   }

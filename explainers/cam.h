@@ -27,8 +27,16 @@
 //       alpha^k_ij = D2 / (2 D2 + (sum_ab A^k_ab) D3),  w_k = sum_ij alpha^k_ij ReLU(exp(S^c) D1)
 //     With samples = 1 and noise_fraction = 0 it is Grad-CAM++.
 //
-//   Every method can show a subset of the feature maps: the sum over k runs over
-//   `feature_maps` only (empty: all K maps).
+//   Every method can show a subset of the layer's neurons (k, i, j): the sum over k runs over
+//   `feature_maps` only (empty: all K maps), and with `positions` the map keeps only the chosen
+//   spatial positions (i, j) of the layer, zero elsewhere. The weights stay those of the whole
+//   layer (the published formulas unchanged), so the map at (i, j) is still that position's share
+//   of the evidence, sum_k w_k A^k_ij. On a network ending in global average pooling and a linear
+//   layer this share is exact: Grad-CAM without ReLU, summed over the chosen positions, equals
+//   S^c(A restricted to those positions) - bias_c, the class score that flows through the chosen
+//   neurons. (The other reading, explaining a neuron's activation instead of the class score,
+//   would need a second layer, the neuron's, in the LayeredModel interface, and answers another
+//   question: what drives a unit rather than where the class evidence lies.)
 //
 //   SmoothGrad-Squared and VarGrad (Hooker et al. 2019), per input element, over S noisy copies:
 //     SG-SQ(x)   = mean_s g_s^2,   VarGrad(x) = mean_s (g_s - mean_s g_s)^2   (population, 1/S)
@@ -39,6 +47,8 @@
 //   LayeredModel& net = ...;                                       // [N, C, H, W] -> [N, K]
 //   torch::Tensor maps = ComputeCam(net, images, labels,
 //       CamOptions{.method = "gradcampp", .layer = "conv5", .feature_maps = {3, 17}});
+//   torch::Tensor centre = ComputeCam(net, images, labels,            // one position of the layer
+//       CamOptions{.layer = "conv5", .positions = {{{3, 3}}}});
 //   torch::Tensor heat = UpsampleToInput(maps, images.size(2), images.size(3));  // [N, H, W]
 //   torch::Tensor vg = VarGrad(oracle, images, labels, /*samples=*/50, 0.15, /*seed=*/0);
 //
@@ -53,6 +63,7 @@
 // UpsampleToInput brings them to the input's.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -71,6 +82,9 @@ struct CamOptions {
   std::string layer;
   // Feature maps k summed into the map; empty: all K. Indices must lie in [0, K).
   std::vector<int64_t> feature_maps;
+  // Spatial positions (i, j) of the layer kept in the map (zero elsewhere); empty: all. Needs an
+  // activation [n, K, h, w]; 0 <= i < h, 0 <= j < w, no position twice.
+  std::vector<std::array<int64_t, 2>> positions;
   // Noisy copies per image (smoothgradcampp only).
   int64_t samples = 25;
   // Noise standard deviation as a fraction of each image's range: sigma = fraction (max - min).
@@ -91,7 +105,8 @@ struct CamOptions {
 // inputs [N, *input_shape] (cast to the model's dtype, kept on their device: the model's), targets
 // int64 [N] or a scalar -> maps [N, h, w] float64 on the CPU at the layer's resolution (generally
 // [N, *spatial] for an activation [n, K, *spatial]). Throws InvalidInput for invalid options, an unknown layer, an
-// activation without spatial dimensions or a feature map index outside [0, K).
+// activation without spatial dimensions, a feature map index outside [0, K) or a position outside the
+// layer's h x w.
 torch::Tensor ComputeCam(LayeredModel& model, const torch::Tensor& inputs,
                          const torch::Tensor& targets, const CamOptions& options);
 

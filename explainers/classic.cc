@@ -3,6 +3,7 @@
 #include <set>
 
 #include "explainers/gauss_legendre.h"
+#include "explainers/occlusion.h"
 #include "framework/errors.h"
 #include "framework/lfa_explainer.h"
 #include "framework/loss.h"
@@ -53,15 +54,22 @@ ClassicExplainer::ClassicExplainer(std::string method, RecipeOptions options)
   if (!ClassicMethods().count(method_)) {
     RecipeSpec(method_, options_);  // throws the unknown-explainer message
   }
-  if (options_.samples < 1) Fail("samples must be > 0, got ", options_.samples);
-  if (options_.sigma && !(*options_.sigma > 0)) Fail("sigma must be > 0, got ", *options_.sigma);
-  if (options_.kernel_width && !(*options_.kernel_width > 0))
-    Fail("kernel width must be > 0, got ", *options_.kernel_width);
+  std::string error;
+  if (!options_.IsValid(&error)) throw InvalidInput(error);
+  if (!options_.sliding_window.empty() && method_ != "occlusion")
+    Fail("sliding_window is an option of the classic occlusion only, not of '", method_, "'");
 }
 
 Explanation ClassicExplainer::Explain(Oracle& oracle, const PointBatch& points,
                                       const torch::Tensor& targets,
                                       const ProgressCallback& progress) const {
+  if (method_ == "occlusion" && !options_.sliding_window.empty()) {
+    const SlidingWindowOcclusion windows({.window = options_.sliding_window,
+                                          .strides = options_.strides,
+                                          .baseline = options_.baseline},
+                                         name());
+    return windows.Explain(oracle, points, targets, progress);
+  }
   const int64_t n = points.size();
   const torch::Tensor all_targets = ExpandTargets(targets, n);
   const int64_t per_point = std::max<int64_t>(1, options_.samples * points.flat.size(1));
@@ -96,14 +104,15 @@ Explanation ClassicExplainer::ExplainChunk(Oracle& oracle, const PointBatch& poi
     return Unfitted(name(), method_ == "gradient" ? g : x * g, points.input_shape, 0);
   }
   if (method_ == "smoothgrad") {
-    const GaussianNeighbourhood noise(GaussianOptions{.sigma = options_.sigma.value_or(0.1)});
+    const GaussianNeighbourhood noise(GaussianOptions{.sigma = options_.sigma.value_or(0.1),
+                                                      .sigma_fraction = options_.noise_fraction});
     const torch::Tensor noisy = noise.Decode(points, noise.Sample(classic, s).xi);
     const torch::Tensor g = oracle.Gradients(inputs(noisy), RepeatTargets(targets, s));
     return Unfitted(name(), g.reshape({n, s, -1}).mean(1), points.input_shape, 0);
   }
   if (method_ == "integrated_gradients") {
     auto [t, w] = GaussLegendre(s);
-    const torch::Tensor b = Baseline(options_.baseline).For(points);
+    const torch::Tensor b = options_.baseline.For(points);
     const torch::Tensor path = b.unsqueeze(1) + t.view({1, s, 1}) * (x - b).unsqueeze(1);
     const torch::Tensor g = oracle.Gradients(inputs(path), RepeatTargets(targets, s));
     const torch::Tensor integral = (g.reshape({n, s, -1}) * w.view({1, s, 1})).sum(1);

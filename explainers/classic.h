@@ -8,10 +8,13 @@
 //   kernelshap             all-ones and all-zeros coalitions (weight 1e6), then sizes drawn from
 //                          the Shapley distribution and uniform subsets, weight 1 (KernelShap)
 //   occlusion              every feature (group) set to the baseline once: f(x) - f(x_-j)
-//                          (Occlusion, window 1, stride 1)
+//                          (Occlusion, window 1, stride 1); with sliding_window (and strides)
+//                          Captum's sliding windows, each element getting the mean drop over the
+//                          windows that cover it (occlusion.h)
 //   gradient               grad f(x) (Saliency, abs = False)
 //   gradient_x_input       x . grad f(x) (InputXGradient)
-//   smoothgrad             mean of grad f(x + eps), eps ~ N(0, sigma^2) (NoiseTunnel smoothgrad)
+//   smoothgrad             mean of grad f(x + eps), eps ~ N(0, sigma^2) (NoiseTunnel smoothgrad);
+//                          with noise_fraction, sigma = noise_fraction (max(x) - min(x)) per point
 //   integrated_gradients   (x - b) . sum_k w_k grad f(b + t_k (x - b)), Gauss-Legendre nodes
 //                          (IntegratedGradients, method "gausslegendre", n_steps = samples)
 //

@@ -22,10 +22,12 @@ bool IsCamMethod(const std::string& name) {
   return name == "gradcam" || name == "gradcampp" || name == "smoothgradcampp";
 }
 
-std::string LastSpatialLayer(LayeredModel& model, const std::vector<int64_t>& input_shape) {
+std::string LastSpatialLayer(LayeredModel& model, const std::vector<int64_t>& input_shape,
+                             const torch::Device& device) {
   std::vector<int64_t> shape = {1};
   shape.insert(shape.end(), input_shape.begin(), input_shape.end());
-  const torch::Tensor probe = torch::zeros(shape, torch::TensorOptions().dtype(model.dtype()));
+  const torch::Tensor probe =
+      torch::zeros(shape, torch::TensorOptions().dtype(model.dtype()).device(device));
   torch::NoGradGuard no_grad;
   const auto names = model.layer_names();
   for (auto it = names.rbegin(); it != names.rend(); ++it)
@@ -50,7 +52,8 @@ torch::Tensor ComputeImageMap(const std::string& name, Oracle& oracle, LayeredMo
   CamOptions cam;
   cam.method = name;
   cam.layer = options.layer.empty()
-                  ? LastSpatialLayer(*layered, {inputs.size(1), inputs.size(2), inputs.size(3)})
+                  ? LastSpatialLayer(*layered, {inputs.size(1), inputs.size(2), inputs.size(3)},
+                                     oracle.device())
                   : options.layer;
   cam.samples = options.samples;
   cam.noise_fraction = options.noise_fraction;

@@ -40,8 +40,10 @@ const std::vector<std::string>& ImageMethodNames();
 bool IsImageMethod(const std::string& name);
 bool IsCamMethod(const std::string& name);
 
-// The last layer of `model` whose activation for one input of `input_shape` is [1, K, h, w].
-std::string LastSpatialLayer(LayeredModel& model, const std::vector<int64_t>& input_shape);
+// The last layer of `model` whose activation for one input of `input_shape` is [1, K, h, w]; the
+// probe input is made on `device`, where the model's parameters are.
+std::string LastSpatialLayer(LayeredModel& model, const std::vector<int64_t>& input_shape,
+                             const torch::Device& device = torch::kCPU);
 
 // inputs [N, C, H, W], targets int64 [N] -> [N, C, H, W] float64 on the CPU. `layered` may be null
 // for the gradient ensembles; the CAMs require it (InvalidInput otherwise). Queries go through

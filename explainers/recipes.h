@@ -20,6 +20,17 @@
 // (classic.h); clime has no classic form.
 //
 //   auto smoothgrad = MakeExplainer("smoothgrad", {.samples = 500, .sigma = 0.2});
+//   auto relative = MakeExplainer("smoothgrad", {.noise_fraction = 0.15});  // 15% of each range
+//   auto blurred = MakeExplainer("kernelshap", {.baseline = Baseline::Blur(5.0),
+//                                               .groups = FeatureGroups::Patches(4)});
+//   auto windows = MakeExplainer("occlusion", {.baseline = 0.0, .sliding_window = {3, 3},
+//                                              .strides = {2, 2}}, Implementation::kClassic);
+//
+// Image options: `baseline` takes any Baseline (a number, one value per element, or the blur of
+// each point, framework/neighbourhood.h); `noise_fraction` sets the Gaussian noise of clime and
+// smoothgrad relative to each point's range; `sliding_window` and `strides` give the classic
+// occlusion Captum's sliding windows (explainers/occlusion.h). The LFA occlusion removes feature
+// groups instead: a window is an error there (use `groups`).
 #pragma once
 
 #include <memory>
@@ -39,9 +50,22 @@ enum class Implementation { kLfa, kClassic };
 struct RecipeOptions {
   int64_t samples = 1000;               // perturbations per point (> 0)
   std::optional<double> sigma;          // noise of clime / smoothgrad (default 0.1)
+  // Noise of clime / smoothgrad relative to each point's range instead of sigma:
+  // sigma_i = noise_fraction (max(x_i) - min(x_i)) (> 0; not together with sigma).
+  std::optional<double> noise_fraction;
   std::optional<double> kernel_width;   // LIME kernel width (default 1)
-  double baseline = 0.0;                // value of a removed feature / start of the IG path
+  Baseline baseline = 0.0;              // value of a removed feature / start of the IG path
   FeatureGroups groups;                 // feature groups of the mask methods
+  // Classic occlusion only: Captum's sliding window over the last sliding_window.size() dimensions
+  // of each input ((h, w) covers all channels of a [C, H, W] image; (c, h, w) slides over
+  // channels too), every entry >= 1; empty: one feature (group) at a time.
+  std::vector<int64_t> sliding_window;
+  // Steps of the window along its last strides.size() dimensions (the others step by 1); empty:
+  // all 1. Needs sliding_window.
+  std::vector<int64_t> strides;
+
+  // Checks the values that do not depend on the method or the input shape.
+  bool IsValid(std::string* error) const;
 };
 
 // The eight method names, in the paper's order.

@@ -11,6 +11,7 @@
 #include <boost/random/uniform_int_distribution.hpp>
 
 #include "framework/errors.h"
+#include "framework/gaussian_blur.h"
 #include "framework/explainer.h"
 #include "framework/random.h"
 
@@ -194,31 +195,6 @@ torch::Tensor ImageBaseline::For(const torch::Tensor& images) const {
   Fail("image baseline: the mean has ", m.numel(), " values (shape ", mean.sizes(),
        ") but images of shape ", x.sizes(), " need ", c, " (one per channel) or ", c * h * w,
        " (one per element)");
-}
-
-torch::Tensor GaussianKernel1d(double sigma) {
-  if (!(sigma > 0) || !std::isfinite(sigma))
-    Fail("gaussian blur: sigma must be finite and > 0, got ", sigma);
-  const int64_t radius = static_cast<int64_t>(std::ceil(3.0 * sigma));
-  const torch::Tensor r = torch::arange(-radius, radius + 1, torch::kDouble);
-  const torch::Tensor kernel = torch::exp(-r * r / (2.0 * sigma * sigma));
-  return kernel / kernel.sum();
-}
-
-torch::Tensor GaussianBlur(const torch::Tensor& images, double sigma) {
-  const torch::Tensor kernel = GaussianKernel1d(sigma);
-  const torch::Tensor x = AsImages("gaussian blur", images);
-  const int64_t c = x.size(1), size = kernel.numel(), radius = size / 2;
-  // Replicate padding is separable (each axis clamps its own index), so padding once and then
-  // convolving rows and columns (depthwise, one kernel per channel) is the 2-D blur.
-  const torch::Tensor padded = at::replication_pad2d(x, {radius, radius, radius, radius});
-  const torch::Tensor along_rows = kernel.view({1, 1, 1, size}).expand({c, 1, 1, size}).contiguous();
-  const torch::Tensor along_columns =
-      kernel.view({1, 1, size, 1}).expand({c, 1, size, 1}).contiguous();
-  const std::vector<int64_t> ones = {1, 1}, zeros = {0, 0};  // stride and dilation, padding
-  const torch::Tensor no_bias;
-  const torch::Tensor blurred_rows = at::conv2d(padded, along_rows, no_bias, ones, zeros, ones, c);
-  return at::conv2d(blurred_rows, along_columns, no_bias, ones, zeros, ones, c).contiguous();
 }
 
 bool DeletionOptions::IsValid(std::string* error) const {

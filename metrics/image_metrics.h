@@ -103,11 +103,6 @@ struct ImageBaseline {
   torch::Tensor For(const torch::Tensor& images) const;
 };
 
-// The normalised 1-D Gaussian kernel of the blur: 2 ceil(3 sigma) + 1 values summing to 1.
-torch::Tensor GaussianKernel1d(double sigma);
-// Separable Gaussian blur with replicate padding: [N, C, H, W] -> [N, C, H, W] float64.
-torch::Tensor GaussianBlur(const torch::Tensor& images, double sigma);
-
 struct DeletionOptions {
   // Pixels changed per step (>= 1); unset: ceil(H * W / 50), i.e. at most 50 steps.
   std::optional<int64_t> pixels_per_step;

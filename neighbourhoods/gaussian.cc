@@ -10,14 +10,25 @@
 namespace lfa {
 
 GaussianNeighbourhood::GaussianNeighbourhood(GaussianOptions options) : options_(options) {
-  if (!(options_.sigma > 0) || !std::isfinite(options_.sigma))
+  if (options_.sigma_fraction) {
+    if (!(*options_.sigma_fraction > 0) || !std::isfinite(*options_.sigma_fraction))
+      Fail("gaussian neighbourhood: sigma_fraction must be finite and > 0, got ",
+           *options_.sigma_fraction);
+  } else if (!(options_.sigma > 0) || !std::isfinite(options_.sigma)) {
     Fail("gaussian neighbourhood: sigma must be > 0, got ", options_.sigma);
+  }
 }
 
 std::unique_ptr<Neighbourhood> GaussianNeighbourhood::FromJson(const nlohmann::json& spec) {
   SpecReader reader(spec, "neighbourhood 'gaussian'");
   GaussianOptions options;
+  const bool has_sigma = !reader.Raw("sigma").is_null();
+  const bool has_fraction = !reader.Raw("sigma_fraction").is_null();
+  if (has_sigma && has_fraction)
+    Fail("neighbourhood 'gaussian': give 'sigma' (absolute) or 'sigma_fraction' (of each point's "
+         "range), not both");
   options.sigma = reader.Number("sigma", options.sigma);
+  if (has_fraction) options.sigma_fraction = reader.Number("sigma_fraction", 0.0);
   options.antithetic = reader.Boolean("antithetic", options.antithetic);
   reader.Finish();
   return std::make_unique<GaussianNeighbourhood>(options);
@@ -30,17 +41,23 @@ int64_t GaussianNeighbourhood::Dimension(const std::vector<int64_t>& input_shape
 NeighbourhoodSample GaussianNeighbourhood::Sample(const PointBatch& points, int64_t samples) const {
   const int64_t n = points.size(), d = points.flat.size(1);
   torch::Tensor xi = torch::empty({n, samples, d}, torch::kDouble);
+  if (n == 0 || samples == 0 || d == 0) return {xi, torch::ones({n, samples}, torch::kDouble)};
+  const torch::Tensor sigmas = PointSigmas(points);
+  const double* sigma = sigmas.data_ptr<double>();
   double* data = xi.data_ptr<double>();
   ForEachPointStream(n, points.seed, points.first_index, Component::kNeighbourhood,
                      [&](int64_t i, Generator& rng) {
-                       boost::random::normal_distribution<double> normal(0.0, options_.sigma);
+                       // Unit draws scaled by sigma_i: the fraction form is the absolute form
+                       // with sigma = sigma_i, draw for draw.
+                       boost::random::normal_distribution<double> normal(0.0, 1.0);
+                       const double scale = sigma[i];
                        double* row = data + i * samples * d;
                        for (int64_t s = 0; s < samples; ++s) {
                          double* sample = row + s * d;
                          if (options_.antithetic && s % 2 == 1) {  // the mirror of sample s - 1
                            for (int64_t k = 0; k < d; ++k) sample[k] = -sample[k - d];
                          } else {
-                           for (int64_t k = 0; k < d; ++k) sample[k] = normal(rng);
+                           for (int64_t k = 0; k < d; ++k) sample[k] = scale * normal(rng);
                          }
                        }
                      });
@@ -55,7 +72,19 @@ torch::Tensor GaussianNeighbourhood::Origin(const PointBatch& points) const {
   return torch::zeros({points.size(), points.flat.size(1)}, torch::kDouble);
 }
 
+torch::Tensor GaussianNeighbourhood::PointSigmas(const PointBatch& points) const {
+  if (!options_.sigma_fraction)
+    return torch::full({points.size()}, options_.sigma, torch::kDouble);
+  const torch::Tensor x = points.flat.to(torch::kCPU, torch::kDouble);
+  if (x.size(1) == 0) return torch::zeros({points.size()}, torch::kDouble);
+  return (*options_.sigma_fraction * (x.amax(1) - x.amin(1))).contiguous();
+}
+
 nlohmann::json GaussianNeighbourhood::ToJson() const {
+  if (options_.sigma_fraction)
+    return {{"type", type()},
+            {"sigma_fraction", *options_.sigma_fraction},
+            {"antithetic", options_.antithetic}};
   return {{"type", type()}, {"sigma", options_.sigma}, {"antithetic", options_.antithetic}};
 }
 

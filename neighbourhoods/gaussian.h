@@ -11,16 +11,30 @@
 // within a pair and estimates of the slope vary less (the recipes clime, smoothgrad and gradient
 // use it).
 //
-// WARNING: sigma is absolute, in input units; for image inputs choose it relative to the range.
+// Noise relative to each point's range: with sigma_fraction set, point i's noise has standard
+// deviation sigma_i = sigma_fraction (max_k x_ik - min_k x_ik) instead of the absolute sigma
+// (SmoothGrad's "10-20% of the input range", Smilkov et al. 2017: sigma_fraction 0.1-0.2). Only the
+// draws scale; Decode stays x + xi, so gradient matching pulls gradients back unchanged.
+//
+//   GaussianNeighbourhood relative({.sigma_fraction = 0.15, .antithetic = true});
+//   {"type": "gaussian", "sigma_fraction": 0.15}        // spec; "sigma" and it exclude each other
+//
+// WARNING: sigma is absolute, in input units; for image inputs choose it relative to the range, or
+// use sigma_fraction. A constant point (range 0) gets no noise at all with sigma_fraction: its
+// squared-loss fit (clime) is then unidentified and falls back to the solver's ridge.
 #pragma once
+
+#include <optional>
 
 #include "framework/neighbourhood.h"
 
 namespace lfa {
 
 struct GaussianOptions {
-  double sigma = 0.1;       // standard deviation of the noise, > 0
+  double sigma = 0.1;       // standard deviation of the noise, > 0 (unused with sigma_fraction)
   bool antithetic = false;  // pair every draw xi with -xi (same distribution, less variance)
+  // When set (> 0, finite): per-point sigma_i = sigma_fraction * (max(x_i) - min(x_i)).
+  std::optional<double> sigma_fraction;
 };
 
 class GaussianNeighbourhood : public Neighbourhood {
@@ -35,6 +49,9 @@ class GaussianNeighbourhood : public Neighbourhood {
   torch::Tensor Origin(const PointBatch& points) const override;
   nlohmann::json ToJson() const override;
   const GaussianOptions& options() const { return options_; }
+  // The noise standard deviation of every point of the batch: [N] float64 (sigma, or
+  // sigma_fraction times the point's range).
+  torch::Tensor PointSigmas(const PointBatch& points) const;
 
  private:
   GaussianOptions options_;

@@ -10,6 +10,7 @@
 
 #include "explainers/cam.h"
 
+#include <array>
 #include <cmath>
 #include <memory>
 #include <string>
@@ -159,6 +160,45 @@ TEST_F(CamFixture, FeatureMapSubsetSumsOnlyThoseMaps) {
   }
 }
 
+TEST_F(CamFixture, PositionSubsetKeepsOnlyThoseNeuronsAndTheirShareOfTheScore) {
+  std::vector<std::array<int64_t, 2>> all;
+  for (int64_t i = 0; i < kH; ++i)
+    for (int64_t j = 0; j < kW; ++j) all.push_back({i, j});
+  for (const char* method : {"gradcam", "gradcampp"}) {
+    const torch::Tensor plain = ComputeCam(net_, x_, targets_, {.method = method, .layer = "features"});
+    ASSERT_GT(test::MaxAbs(plain), 0.0);
+    EXPECT_TRUE(AllClose(
+        ComputeCam(net_, x_, targets_, {.method = method, .layer = "features", .positions = all}),
+        plain, 0.0))
+        << method;
+    const torch::Tensor one = ComputeCam(net_, x_, targets_,
+                                         {.method = method, .layer = "features", .positions = {{{2, 3}}}});
+    torch::Tensor expected = torch::zeros_like(plain);
+    expected.select(1, 2).select(1, 3).copy_(plain.select(1, 2).select(1, 3));
+    EXPECT_TRUE(AllClose(one, expected, 0.0)) << method;
+  }
+  // With global average pooling, the Grad-CAM values (no ReLU) at the chosen positions add up to
+  // the class score that flows through them: sum_k w_ck sum_{ij in P} A^k_ij / hw.
+  const std::vector<std::array<int64_t, 2>> chosen = {{0, 0}, {1, 4}, {4, 5}, {2, 2}};
+  const torch::Tensor maps = ComputeCam(
+      net_, x_, targets_, {.method = "gradcam", .layer = "features", .positions = chosen, .relu = false});
+  const torch::Tensor a = net_.Features(x_);
+  for (int64_t n = 0; n < kN; ++n) {
+    const int64_t c = targets_[n].item<int64_t>();
+    double share = 0;
+    for (const auto& [i, j] : chosen)
+      for (int64_t k = 0; k < kMaps; ++k)
+        share += net_.fc_w()[c][k].item<double>() * a[n][k][i][j].item<double>() / (kH * kW);
+    EXPECT_NEAR(maps[n].sum().item<double>(), share, 1e-12) << "image " << n;
+  }
+  // Feature maps and positions together select the neurons (k, i, j) of both subsets.
+  const torch::Tensor both = ComputeCam(
+      net_, x_, targets_, {.layer = "features", .feature_maps = {1, 3}, .positions = chosen});
+  torch::Tensor mask = torch::zeros({kH, kW}, torch::kDouble);
+  for (const auto& [i, j] : chosen) mask[i][j] = 1.0;
+  EXPECT_TRUE(AllClose(both, HandMap(HandWeights(false), {1, 3}) * mask, 1e-12));
+}
+
 TEST_F(CamFixture, WithoutReluKeepsNegativeEvidence) {
   const torch::Tensor maps =
       ComputeCam(net_, x_, targets_, {.method = "gradcam", .layer = "features", .relu = false});
@@ -247,6 +287,15 @@ TEST_F(CamFixture, BadOptionsNameTheValue) {
       [&] { ComputeCam(net_, x_, targets_, {.layer = "features", .feature_maps = {-2}}); }, "-2");
   ExpectInvalid([&] { ComputeCam(net_, x_, torch::tensor({0, 5, 1}, torch::kLong), {.layer = "conv"}); },
                 "target 5");
+  ExpectInvalid([&] { ComputeCam(net_, x_, targets_, {.layer = "conv", .positions = {{{5, 0}}}}); },
+                "(5, 0)");
+  ExpectInvalid([&] { ComputeCam(net_, x_, targets_, {.layer = "conv", .positions = {{{1, 6}}}}); },
+                "5 x 6");
+  ExpectInvalid([&] { ComputeCam(net_, x_, targets_, {.layer = "conv", .positions = {{{-1, 2}}}}); },
+                "(-1, 2)");
+  ExpectInvalid(
+      [&] { ComputeCam(net_, x_, targets_, {.layer = "conv", .positions = {{1, 2}, {1, 2}}}); },
+      "twice");
   std::string error;
   EXPECT_FALSE((CamOptions{.layer = "conv", .max_batch_rows = 0}.IsValid(&error)));
   EXPECT_NE(error.find("max_batch_rows"), std::string::npos);

@@ -156,6 +156,12 @@ expect_error "clime has no classic implementation" "clime" out.csv \
   explain --model "$model_or_missing" --data tiny.csv --explainer clime --implementation classic --out out.csv
 expect_error "both --explainer and --spec" "not both" out.csv \
   explain --model "$model_or_missing" --data tiny.csv --explainer lime --spec kernelshap_gm.json --out out.csv
+expect_error "--groups not patch:P" "patch:P" out.csv \
+  explain --model "$model_or_missing" --data tiny.csv --explainer lime --groups square:2 --out out.csv
+expect_error "--baseline not a number, mean or blur:S" "'zero'" out.csv \
+  explain --model "$model_or_missing" --data tiny.csv --explainer lime --baseline zero --out out.csv
+expect_error "--layer on a recipe" "--layer" out.csv \
+  explain --model "$model_or_missing" --data tiny.csv --explainer lime --layer conv1 --out out.csv
 expect_error "neither --explainer nor --spec" "no explainer" out.csv \
   explain --model "$model_or_missing" --data tiny.csv --out out.csv
 expect_error "--implementation classic with --spec" "--spec" out.csv \
@@ -217,6 +223,13 @@ if have_model; then
     explain --model "$model" --data "$points" --explainer lime --out out.csv
   expect_error "CSV width: 5 columns for a 23-input model" "5 feature column(s)" out.csv \
     explain --model "$model" --data five_columns.csv --explainer lime --out out.csv
+  printf '\x00\x00\x08\x03\x00\x00\x00\x05\x00\x00\x00\x1c\x00\x00\x00\x1c\x01\x02' > truncated-idx3-ubyte
+  expect_error "IDX: truncated file" "truncated" out.csv \
+    explain --model "$model" --data truncated-idx3-ubyte --explainer gradient --out out.csv
+  expect_error "IDX: row range past the end" "the file has 5 rows" out.csv \
+    explain --model "$model" --data truncated-idx3-ubyte --rows 0:9 --explainer gradient --out out.csv
+  expect_error "CSV pixels: --input-shape that does not fit" "--input-shape 1,2,2" out.csv \
+    explain --model "$model" --data five_columns.csv --input-shape 1,2,2 --explainer gradient --out out.csv
   expect_error "CSV: ragged row" "line 3" out.csv \
     explain --model "$model" --data ragged.csv --explainer lime --out out.csv
   expect_error "CSV: non-numeric cell" "'abc'" out.csv \
@@ -234,7 +247,9 @@ if have_model; then
 else
   for name in "CSV width: paper data without --label-column" "CSV width: 5 columns for a 23-input model" \
               "CSV: ragged row" "CSV: non-numeric cell" "CSV: NaN cell" "CSV: empty cell" \
-              "CSV: missing data file" "--label-column names no column" "--output-index out of range"; do
+              "CSV: missing data file" "--label-column names no column" "--output-index out of range" \
+              "IDX: truncated file" "IDX: row range past the end" \
+              "CSV pixels: --input-shape that does not fit"; do
     skip "$name"
   done
 fi

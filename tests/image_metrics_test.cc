@@ -12,6 +12,7 @@
 //     W ⊙ (x - b) for removals), scale invariance with normalisation, and exact values from the
 //     documented per-point streams StreamSeed(seed, first_index + i, kMetric).
 
+#include "framework/gaussian_blur.h"
 #include "metrics/image_metrics.h"
 
 #include <algorithm>
@@ -285,59 +286,6 @@ TEST(ImageDeletion, TiesGoInPixelIndexOrderAndChannelSumsRank) {
 
 // ---- blur ---------------------------------------------------------------------------------------
 
-TEST(ImageBlur, KernelIsTheNormalisedGaussianOfRadiusCeilThreeSigma) {
-  for (const double sigma : {0.3, 0.5, 1.0, 1.7, 5.0}) {
-    const torch::Tensor k = GaussianKernel1d(sigma);
-    const int64_t radius = static_cast<int64_t>(std::ceil(3 * sigma));
-    ASSERT_EQ(k.numel(), 2 * radius + 1) << "sigma " << sigma;
-    EXPECT_NEAR(k.sum().item<double>(), 1.0, 1e-15) << "sigma " << sigma;
-    for (int64_t r = 1; r <= radius; ++r) {
-      EXPECT_NEAR(k[radius + r].item<double>() / k[radius].item<double>(),
-                  std::exp(-double(r * r) / (2 * sigma * sigma)), 1e-14);
-      EXPECT_EQ(k[radius + r].item<double>(), k[radius - r].item<double>());
-    }
-  }
-}
-
-TEST(ImageBlur, ConstantImagesStayAndEdgesAreReplicated) {
-  // Constant per channel, also with a kernel wider than the image.
-  const torch::Tensor constant =
-      torch::tensor({1.5, -2.0, 0.25}, torch::kDouble).view({1, 3, 1, 1}).expand({2, 3, 5, 6});
-  for (const double sigma : {0.5, 1.0, 5.0})
-    EXPECT_TRUE(AllClose(GaussianBlur(constant, sigma), constant, 1e-14)) << "sigma " << sigma;
-
-  // A quadratic ramp along the width: each output column is sum_r k_r x[clamp(c + r, 0, W - 1)].
-  const double sigma = 0.7;  // radius 3
-  const int64_t width = 9;
-  const torch::Tensor ramp =
-      torch::arange(width, torch::kDouble).pow(2).view({1, 1, 1, width}).expand({1, 1, 4, width});
-  std::vector<double> k;
-  for (int64_t r = -3; r <= 3; ++r) k.push_back(std::exp(-double(r * r) / (2 * sigma * sigma)));
-  double total = 0;
-  for (double v : k) total += v;
-  torch::Tensor expected = torch::empty({width}, torch::kDouble);
-  for (int64_t col = 0; col < width; ++col) {
-    double v = 0;
-    for (int64_t r = -3; r <= 3; ++r) {
-      const int64_t from = std::clamp<int64_t>(col + r, 0, width - 1);
-      v += k[r + 3] / total * double(from * from);
-    }
-    expected[col] = v;
-  }
-  const torch::Tensor blurred = GaussianBlur(ramp, sigma);
-  for (int64_t row = 0; row < 4; ++row)
-    EXPECT_TRUE(AllClose(blurred[0][0][row], expected, 1e-12)) << "row " << row;
-}
-
-TEST(ImageBlur, DeltaInTheInteriorBlursToTheOuterProductOfTheKernel) {
-  torch::Tensor delta = torch::zeros({1, 2, 9, 9}, torch::kDouble);
-  delta[0][1][4][4] = 1.0;
-  const torch::Tensor k = GaussianKernel1d(1.0);  // radius 3: stays inside the 9 x 9 image
-  torch::Tensor expected = torch::zeros({1, 2, 9, 9}, torch::kDouble);
-  expected[0][1].slice(0, 1, 8).slice(1, 1, 8).copy_(k.view({7, 1}) * k.view({1, 7}));
-  EXPECT_TRUE(AllClose(GaussianBlur(delta, 1.0), expected, 1e-15));
-}
-
 TEST(ImageDeletion, BlurBaselineEndsDeletionAndStartsInsertion) {
   LinearImages m(2, 5, 5, 40);
   const DeletionOptions options{.baseline = {.kind = "blur", .sigma = 1.0}};
@@ -602,7 +550,7 @@ TEST(ImageMetricsErrors, BadInputsAreRejectedByName) {
   EXPECT_THAT([&] { DeletionCurve(m.oracle, x.reshape({3, -1}), maps, t, {}); },
               ThrowsMessage<InvalidInput>(HasSubstr("[N, C, H, W], got shape [3, 32]")));
   EXPECT_THAT([] { GaussianKernel1d(-1); },
-              ThrowsMessage<InvalidInput>(HasSubstr("sigma must be finite and > 0, got -1")));
+              ThrowsMessage<InvalidInput>(HasSubstr("sigma must be finite and > 0 (pixels), got -1")));
 
   EXPECT_THAT(infidelity(x, x, {.sigma = 0}),
               ThrowsMessage<InvalidInput>(HasSubstr("infidelity: sigma must be finite and > 0, got 0")));

@@ -54,6 +54,12 @@ std::vector<NeighbourhoodCase> Cases() {
        [] { return std::make_unique<GaussianNeighbourhood>(GaussianOptions{.sigma = 0.3}); }, flat,
        5},
       {"gaussian_image", [] { return std::make_unique<GaussianNeighbourhood>(); }, image, 16},
+      {"gaussian_sigma_fraction",
+       [] {
+         return std::make_unique<GaussianNeighbourhood>(
+             GaussianOptions{.antithetic = true, .sigma_fraction = 0.2});
+       },
+       image, 16},
       {"bernoulli_exponential",
        [] {
          return std::make_unique<BernoulliMaskNeighbourhood>(
@@ -84,6 +90,12 @@ std::vector<NeighbourhoodCase> Cases() {
              BernoulliMaskOptions{.kernel = "shapley", .groups = patches});
        },
        image, 4},
+      {"bernoulli_blur_baseline_patches",
+       [patches] {
+         return std::make_unique<BernoulliMaskNeighbourhood>(BernoulliMaskOptions{
+             .kernel = "exponential", .baseline = Baseline::Blur(0.8), .groups = patches});
+       },
+       image, 4},
       {"shapley_coalitions",
        [] {
          return std::make_unique<ShapleyCoalitionsNeighbourhood>(
@@ -102,6 +114,12 @@ std::vector<NeighbourhoodCase> Cases() {
              OneHotRemovalOptions{.baseline = -0.5});
        },
        flat, 5},
+      {"one_hot_removal_blur_baseline",
+       [] {
+         return std::make_unique<OneHotRemovalNeighbourhood>(
+             OneHotRemovalOptions{.baseline = Baseline::Blur(1.0)});
+       },
+       image, 16},
       {"one_hot_removal_enumerate_patches",
        [patches] {
          return std::make_unique<OneHotRemovalNeighbourhood>(
