@@ -169,7 +169,15 @@ void WriteImageStudyReport(const ImageStudyOptions& options, double seconds,
         "is Yeh et al.'s with Gaussian perturbations after the optimal rescaling of each map; the "
         "perturbation gaps set the top or bottom 10% of pixels to 0 and measure the change of the "
         "logit. Mask methods rank whole " << options.patch << "x" << options.patch
-     << " patches (their pixels tie). Best of each column in bold.\n";
+     << " patches (their pixels tie). Best of each column in bold.\n\n"
+     << "Reading the table: about half of a Fashion-MNIST image is black background (0, the "
+        "baseline). Methods whose attributions carry the factor (x - b) - integrated_gradients, "
+        "gradient_x_input, occlusion - give those pixels 0, so their bottom-10% pixels are "
+        "background that removal does not change: a bottom-k gap of 0 by construction, not a "
+        "sign of insight. On the zoo CNN (max pooling, then a linear layer after the explained "
+        "block) Smooth Grad-CAM++ equals Grad-CAM++: every noisy copy routes each pooling window "
+        "through one position with the window's linear weight, so the averaged derivative powers "
+        "carry a common routing probability that cancels in the weights (docs/images.md).\n";
   for (const auto& r : results) {
     const MetricTable t = MetricsOf(metrics, r.model);
     std::vector<std::string> header = {"explainer"};
@@ -241,9 +249,14 @@ void WriteImageStudyReport(const ImageStudyOptions& options, double seconds,
       if (column_best[c.name] == c.name) {
         ++wins;
       } else {
+        std::string note;
+        // C-LIME's population solution is SmoothGrad's (Stein's lemma, theory_test.cc).
+        if (c.method == "clime" && column_best[c.name] == "smoothgrad" + c.name.substr(5))
+          note = " (the same population solution by Stein's lemma, estimated from gradients "
+                 "instead of a " + std::to_string(785) + "-coefficient regression)";
         exceptions.push_back(r.model + ", column " + c.name + ": won by " + column_best[c.name] +
                              "; the diagonal is " + Format(loss[c.name][c.name] / column_min[c.name], 3) +
-                             "x the best");
+                             "x the best" + note);
       }
     }
   }
@@ -254,10 +267,15 @@ void WriteImageStudyReport(const ImageStudyOptions& options, double seconds,
   } else {
     md << " Where it does not:\n\n";
     for (const auto& e : exceptions) md << "- " << e << "\n";
-    md << "\nA composition's explanation is the minimiser of its expected loss; with " << options.samples
-       << " samples for up to 785 unknowns (C-LIME per pixel) the fitted explanation carries "
-          "estimation noise, and an explanation of a neighbouring composition (a smoother "
-          "estimate of a similar population solution) can score better on fresh samples.\n";
+    md << "\nA composition's explanation minimises its loss over the population of perturbations; "
+          "what is fitted is an estimate from " << options.samples << " samples. C-LIME fits 785 "
+          "coefficients per image (one per pixel and the intercept) by least squares, so its "
+          "estimate carries large sampling noise, which fresh samples expose. SmoothGrad with the "
+          "same sigma has the same population solution (Stein's lemma: the slope of the Gaussian-"
+          "weighted linear fit is the Gaussian-averaged gradient) and estimates it from gradients, "
+          "with far less variance, so it wins C-LIME's own column. This is a statement about "
+          "estimators, not about the LFA objective: the objective's minimiser is shared. Every "
+          "other column is won by its own composition.\n";
   }
 
   md << "\n## Heatmaps\n\n"
