@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include <torch/csrc/autograd/autograd.h>
+#include <torch/cuda.h>
 
 #include "experiments/csv.h"
 #include "experiments/paper_data.h"
@@ -50,6 +51,8 @@ void BareQueries(Model& model, const torch::Tensor& rows, int64_t values, int64_
   };
   run(values, false);
   run(gradients, true);
+  // CUDA kernels run asynchronously: wait for them, or the bare time is only the launch time.
+  if (rows.is_cuda()) torch::cuda::synchronize();
 }
 
 }  // namespace

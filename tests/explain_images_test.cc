@@ -46,7 +46,7 @@ class ExplainImagesTest : public ::testing::Test {
     idx_ = dir_ + "/images-idx3-ubyte.gz";
     WriteIdx(idx_, pixels_);
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void TearDown() override { test::RemoveTree(dir_); }
 
   // Runs the command and reads its output: [rows, columns] values and the header.
   CsvTable Explain(ExplainCommandOptions options) {

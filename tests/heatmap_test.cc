@@ -69,7 +69,7 @@ class HeatmapTest : public ::testing::Test {
            ("lfa_heatmap_test_" + std::to_string(getpid()) + "_" + info->name());
     std::filesystem::create_directories(dir_);
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void TearDown() override { test::RemoveTree(dir_); }
 
   std::string Path(const std::string& name) const { return (dir_ / name).string(); }
 

@@ -16,6 +16,7 @@
 
 #include "experiments/fashion_mnist.h"
 #include "experiments/idx.h"
+#include "test_util.h"
 #include "framework/errors.h"
 
 namespace lfa {
@@ -31,7 +32,7 @@ class IdxTest : public ::testing::Test {
            ("lfa_idx_test_" + std::to_string(getpid()) + "_" + info->name());
     std::filesystem::create_directories(dir_);
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void TearDown() override { test::RemoveTree(dir_); }
 
   std::string Path(const std::string& name) const { return (dir_ / name).string(); }
 

@@ -71,9 +71,9 @@ class ZooCacheTest : public ::testing::Test {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     dir_ = fs::temp_directory_path() /
            ("lfa_zoo_test_" + std::to_string(getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
+    test::RemoveTree(dir_);
   }
-  void TearDown() override { fs::remove_all(dir_); }
+  void TearDown() override { test::RemoveTree(dir_); }
 
   // LoadOrTrain, returning what it printed on stderr in `warning`.
   ZooEntry Load(const ZooTrainingOptions& options, const FashionMnist& data, std::string* warning) {
@@ -317,7 +317,7 @@ TEST(ZooFashionMnist, SmallTrainingBeatsChance) {
   const std::string dir =
       (fs::temp_directory_path() / ("lfa_zoo_fmnist_" + std::to_string(getpid()))).string();
   const ZooEntry entry = LoadOrTrain(options, data, dir);
-  fs::remove_all(dir);
+  test::RemoveTree(dir);
   EXPECT_FALSE(entry.from_cache);
   EXPECT_GT(entry.test_accuracy, 0.5);
   EXPECT_EQ(entry.model->Forward(data.test_images.slice(0, 0, 4)).sizes(),

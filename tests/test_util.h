@@ -5,7 +5,10 @@
 // library.
 #pragma once
 
+#include <ftw.h>
+
 #include <cmath>
+#include <cstdio>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -18,6 +21,15 @@
 #include "framework/model.h"
 
 namespace lfa::test {
+
+// Deletes a directory tree (files first, then folders). Not std::filesystem::remove_all: PyTorch
+// 2.11's pip LibTorch (built with another libstdc++) exports its own copy of that function, the
+// test binary binds to it, and it crashes (seen on the GPU machine: a null call inside libtorch.so).
+inline void RemoveTree(const std::string& path) {
+  nftw(path.c_str(),
+       [](const char* file, const struct stat*, int, struct FTW*) { return std::remove(file); }, 16,
+       FTW_DEPTH | FTW_PHYS);
+}
 
 inline torch::Tensor RandomNormal(std::vector<int64_t> shape, uint64_t seed) {
   return torch::randn(shape, at::detail::createCPUGenerator(seed), torch::kDouble);
