@@ -174,10 +174,10 @@ void WriteImageStudyReport(const ImageStudyOptions& options, double seconds,
         "baseline). Methods whose attributions carry the factor (x - b) - integrated_gradients, "
         "gradient_x_input, occlusion - give those pixels 0, so their bottom-10% pixels are "
         "background that removal does not change: a bottom-k gap of 0 by construction, not a "
-        "sign of insight. On the zoo CNN (max pooling, then a linear layer after the explained "
-        "block) Smooth Grad-CAM++ equals Grad-CAM++: every noisy copy routes each pooling window "
-        "through one position with the window's linear weight, so the averaged derivative powers "
-        "carry a common routing probability that cancels in the weights (docs/images.md).\n";
+        "sign of insight. On the zoo CNN Smooth Grad-CAM++ equals Grad-CAM++: at the explained "
+        "layer (the last pooling output) the class score is linear in the activation, so every "
+        "noisy copy has the same gradient and the averaged derivative powers are the clean ones "
+        "(docs/images.md).\n";
   for (const auto& r : results) {
     const MetricTable t = MetricsOf(metrics, r.model);
     std::vector<std::string> header = {"explainer"};
