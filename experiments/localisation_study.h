@@ -7,8 +7,9 @@
 //   gradient, smoothgrad (noise 15% of each image's range), smoothgrad_squared, vargrad,
 //   integrated_gradients, gradient_x_input (the LFA recipes and image methods, `samples` noisy
 //   copies or path points each), occlusion over 4 x 4 patches (baseline 0), gradcam, gradcampp
-//   and smoothgradcampp at the last convolutional block, and a random map (uniform noise: the
-//   chance level, |M| / P in expectation).
+//   and smoothgradcampp at the cnn's last spatial layer (pool2, 7 x 7), gradcam_relu2 (Grad-CAM
+//   at relu2, 14 x 14, to size the cost of the coarse resolution), and a random map (uniform
+//   noise: the chance level, |M| / P in expectation).
 // Every map is scored against the task's mask with the absolute value (variant "abs") and with the
 // absolute value keeping only the top 1% of the pixels (variant "top1pct"); the control task's
 // maps are scored against the centre block (task "control") and against the two-block mask (task
