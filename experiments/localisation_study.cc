@@ -304,7 +304,7 @@ void WriteReport(const LocalisationStudyOptions& options, double seconds,
         "found that \"SmoothGrad stayed accurate; Grad-CAM failed to localise; LRP smeared\". "
         "Here a method *localises* on a task when its relevance mass accuracy (absolute value) "
         "exceeds both the random map's and its own score on the task's control (the same mask, "
-        "signal elsewhere) by more than three combined standard errors. Rank is among the "
+        "signal elsewhere; when the control was run) by more than three combined standard errors. Rank is among the "
         << StudyMethods().size() - 1 << " methods (random excluded), 1 = highest mass accuracy.\n\n";
   const std::string metric = "mass_accuracy";
   std::vector<std::string> signal_tasks;
@@ -319,8 +319,9 @@ void WriteReport(const LocalisationStudyOptions& options, double seconds,
       for (const auto& other : StudyMethods())
         if (other != "random" && Mean(results, t, other, metric) > best_value)
           best_value = Mean(results, t, other, metric), best = other;
-      return std::string(v.localises() ? "localises (above chance and control)"
-                                       : "does not localise (not above chance or control)") +
+      const std::string against = v.has_control ? "chance and control" : "chance; no control run";
+      return std::string(v.localises() ? "localises (above " + against + ")"
+                                       : "does not localise (not above " + against + ")") +
              "; best method " + best + " " + Format(best_value, 3);
     };
     // SmoothGrad: accurate = localises and ranks in the top half.

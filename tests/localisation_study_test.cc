@@ -1,9 +1,11 @@
 // `lfa study localisation` (experiments/localisation_study.h): option validation. The study itself
 // trains three cnns on the full Fashion-MNIST, minutes not milliseconds, so it runs only in
 // LocalisationStudyMeasure.DISABLED_Default (--gtest_also_run_disabled_tests; output directory
-// from LFA_LOCALISATION_OUT, default out/localisation).
+// from LFA_LOCALISATION_OUT, default out/localisation; LFA_LOCALISATION_POINTS and
+// LFA_LOCALISATION_TASKS (comma-separated) override the defaults for a quick look).
 
 #include <cstdlib>
+#include <sstream>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -47,6 +49,13 @@ TEST(LocalisationStudyMeasure, DISABLED_Default) {
   LocalisationStudyOptions options;
   if (const char* out = std::getenv("LFA_LOCALISATION_OUT"); out != nullptr && *out != '\0')
     options.out = out;
+  if (const char* points = std::getenv("LFA_LOCALISATION_POINTS"); points != nullptr && *points != '\0')
+    options.points = std::stoll(points);
+  if (const char* tasks = std::getenv("LFA_LOCALISATION_TASKS"); tasks != nullptr && *tasks != '\0') {
+    options.tasks.clear();
+    std::stringstream list(tasks);
+    for (std::string task; std::getline(list, task, ',');) options.tasks.push_back(task);
+  }
   RunLocalisationStudy(options);
 }
 
