@@ -71,7 +71,8 @@ torch::nn::Conv2d Conv(int64_t in, int64_t out) {
   return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3).padding(1));
 }
 
-Layers BuildLayers(const std::string& architecture) {
+Layers BuildLayers(const std::string& architecture, int64_t classes) {
+  if (classes < 2) Fail("model zoo: classes must be >= 2, got ", classes);
   using namespace torch::nn;
   Layers layers;
   auto add = [&layers](const std::string& name, AnyModule module) {
@@ -86,19 +87,19 @@ Layers BuildLayers(const std::string& architecture) {
     add("pool2", AnyModule(MaxPool2d(MaxPool2dOptions(2))));
     if (architecture == "cnn") {
       add("flatten", AnyModule(Flatten()));
-      add("fc", AnyModule(Linear(32 * 7 * 7, 10)));
+      add("fc", AnyModule(Linear(32 * 7 * 7, classes)));
     } else {
       add("conv3", AnyModule(Conv(32, 64)));
       add("relu3", AnyModule(ReLU()));
       add("gap", AnyModule(AdaptiveAvgPool2d(AdaptiveAvgPool2dOptions(1))));
       add("flatten", AnyModule(Flatten()));
-      add("fc", AnyModule(Linear(64, 10)));
+      add("fc", AnyModule(Linear(64, classes)));
     }
   } else if (architecture == "mlp") {
     add("flatten", AnyModule(Flatten()));
     add("fc1", AnyModule(Linear(28 * 28, 128)));
     add("relu1", AnyModule(ReLU()));
-    add("fc2", AnyModule(Linear(128, 10)));
+    add("fc2", AnyModule(Linear(128, classes)));
   } else {
     std::string known;
     for (const auto& name : ZooArchitectures()) known += (known.empty() ? "" : ", ") + name;
@@ -239,7 +240,7 @@ ZooEntry ReadEntry(const std::string& path, const ZooTrainingOptions& options,
     if (weights_sum.hex() != header.at("parameter_checksum").get<std::string>())
       throw UnusableEntry("parameter checksum mismatch");
 
-    entry.model = std::make_shared<ZooModel>(options.architecture, options.seed);
+    entry.model = std::make_shared<ZooModel>(options.architecture, options.seed, options.classes);
     const auto expected = entry.model->named_parameters();
     const auto& stored = header.at("parameters");
     if (stored.size() != expected.size()) throw UnusableEntry("parameter count differs");
@@ -281,6 +282,7 @@ bool ZooTrainingOptions::IsValid(std::string* error) const {
   if (batch_size < 1) return fail("batch_size must be >= 1, got " + std::to_string(batch_size));
   if (!std::isfinite(learning_rate) || learning_rate <= 0)
     return fail("learning_rate must be finite and > 0, got " + std::to_string(learning_rate));
+  if (classes < 2) return fail("classes must be >= 2, got " + std::to_string(classes));
   if (train_subset < 0)
     return fail("train_subset must be >= 0 (0 = all), got " + std::to_string(train_subset));
   return true;
@@ -292,7 +294,9 @@ std::string ZooTrainingOptions::CacheKeyText() const {
   const nlohmann::json key = {{"architecture", architecture}, {"epochs", epochs},
                               {"batch_size", batch_size},     {"learning_rate", std::string(rate)},
                               {"seed", seed},                 {"train_subset", train_subset}};
-  return key.dump();
+  nlohmann::json extended = key;
+  if (classes != 10) extended["classes"] = classes;  // absent at 10: older entries keep their key
+  return extended.dump();
 }
 
 struct ZooModel::Impl {
@@ -300,9 +304,9 @@ struct ZooModel::Impl {
   std::vector<std::string> names;
 };
 
-ZooModel::ZooModel(const std::string& architecture, uint64_t seed)
+ZooModel::ZooModel(const std::string& architecture, uint64_t seed, int64_t classes)
     : impl_(std::make_unique<Impl>()), architecture_(architecture) {
-  for (auto& [name, module] : BuildLayers(architecture)) {
+  for (auto& [name, module] : BuildLayers(architecture, classes)) {
     impl_->names.push_back(name);
     impl_->net->push_back(name, std::move(module));
   }
@@ -379,10 +383,17 @@ ZooEntry TrainZooModel(const ZooTrainingOptions& options, const FashionMnist& da
   const int64_t n = options.train_subset == 0 ? available : options.train_subset;
   const torch::Tensor images = data.train_images.slice(0, 0, n).contiguous();
   const torch::Tensor labels = data.train_labels.slice(0, 0, n).contiguous();
+  for (const auto& [which, all] : {std::pair<const char*, torch::Tensor>{"train", labels},
+                                   {"test", data.test_labels}}) {
+    const int64_t low = all.min().item<int64_t>(), high = all.max().item<int64_t>();
+    if (low < 0 || high >= options.classes)
+      Fail("model zoo: ", which, " labels must lie in 0..", options.classes - 1, " (classes = ",
+           options.classes, "), got ", low, "..", high);
+  }
 
   const auto start = std::chrono::steady_clock::now();
   ZooEntry entry;
-  entry.model = std::make_shared<ZooModel>(options.architecture, options.seed);
+  entry.model = std::make_shared<ZooModel>(options.architecture, options.seed, options.classes);
   auto net = entry.model->module();
   // The shuffles use a generator distinct from the initialisation's but derived from the seed.
   at::Generator shuffle = at::detail::createCPUGenerator(options.seed ^ 0x9e3779b97f4a7c15ULL);

@@ -1,7 +1,8 @@
 // Model zoo: small Fashion-MNIST classifiers that lfa defines, trains deterministically and caches,
 // so that image studies explain a real network without shipping weights.
 //
-// Architectures (inputs [n, 1, 28, 28] in [0, 1], outputs [n, 10] logits; layer names in brackets):
+// Architectures (inputs [n, 1, 28, 28] in [0, 1], outputs [n, classes] logits, classes = 10 unless
+// ZooTrainingOptions::classes says otherwise; layer names in brackets):
 //   cnn      conv 1->16 3x3 [conv1] ReLU [relu1] maxpool 2 [pool1], conv 16->32 3x3 [conv2]
 //            ReLU [relu2] maxpool 2 [pool2], flatten [flatten], linear 1568->10 [fc].
 //   cnn_gap  as cnn, then conv 32->64 3x3 [conv3] ReLU [relu3], global average pooling [gap],
@@ -64,6 +65,9 @@ struct ZooTrainingOptions {
   uint64_t seed = 0;
   // Trains on the first train_subset training images; 0 = all.
   int64_t train_subset = 0;
+  // Outputs of the last layer (>= 2); labels must lie in 0..classes-1. Part of the cache key only
+  // when != 10, so entries cached before the option existed stay valid.
+  int64_t classes = 10;
   // Prints one line per epoch on stderr. Not part of the cache key.
   bool progress = false;
 
@@ -77,12 +81,12 @@ std::vector<std::string> ZooArchitectures();
 
 class ZooModel : public LayeredModel {
  public:
-  // An untrained network of `architecture` with parameters drawn from `seed`. Throws InvalidInput
-  // for an unknown architecture.
-  ZooModel(const std::string& architecture, uint64_t seed);
+  // An untrained network of `architecture` with `classes` outputs and parameters drawn from `seed`.
+  // Throws InvalidInput for an unknown architecture or classes < 2.
+  ZooModel(const std::string& architecture, uint64_t seed, int64_t classes = 10);
   ~ZooModel() override;
 
-  // inputs [n, 1, 28, 28] (or [n, 784]) -> logits [n, 10].
+  // inputs [n, 1, 28, 28] (or [n, 784]) -> logits [n, classes].
   torch::Tensor Forward(const torch::Tensor& inputs) override;
   std::vector<int64_t> input_shape() const override { return {1, 28, 28}; }
   void To(const torch::Device& device) override;

@@ -207,6 +207,41 @@ TEST_F(ZooCacheTest, ChangedOptionsOrDataUseAnotherFileAndStaleEntriesAreRebuilt
   EXPECT_FALSE(SameParameters(*other.model, *entry.model));
 }
 
+TEST(ZooClasses, TwoClassModelsTrainAndKeyOnlyChangesAwayFromTen) {
+  FashionMnist data = TinyData();
+  // Bars in the upper half (labels 0..4) against the lower half (5..9): a two-class task.
+  data.train_labels = data.train_labels.ge(5).to(torch::kLong);
+  data.test_labels = data.test_labels.ge(5).to(torch::kLong);
+  ZooTrainingOptions options = TinyOptions();
+  options.classes = 2;
+  const ZooEntry entry = TrainZooModel(options, data);
+  EXPECT_EQ(entry.model->Forward(data.test_images.slice(0, 0, 3)).sizes(),
+            (std::vector<int64_t>{3, 2}));
+  EXPECT_GT(entry.test_accuracy, 0.6) << "the halves are easy; one epoch should beat chance (0.5)";
+
+  // The key text is unchanged at the default, so entries cached before the option stay valid.
+  EXPECT_EQ(TinyOptions().CacheKeyText(),
+            R"({"architecture":"cnn","batch_size":16,"epochs":1,"learning_rate":"0.01","seed":7,)"
+            R"("train_subset":0})");
+  EXPECT_THAT(options.CacheKeyText(), HasSubstr(R"("classes":2)"));
+  EXPECT_NE(ZooCachePath(options, data, ::testing::TempDir()),
+            ZooCachePath(TinyOptions(), data, ::testing::TempDir()));
+
+  std::string error;
+  options.classes = 1;
+  EXPECT_FALSE(options.IsValid(&error));
+  EXPECT_THAT(error, HasSubstr("classes must be >= 2, got 1"));
+  EXPECT_THROW(ZooModel("cnn", 0, 1), InvalidInput);
+  // Ten-class labels do not fit two outputs: the labels are named, not a crash in cross_entropy.
+  options.classes = 2;
+  try {
+    TrainZooModel(options, TinyData());
+    FAIL() << "expected InvalidInput";
+  } catch (const InvalidInput& e) {
+    EXPECT_THAT(e.what(), HasSubstr("labels must lie in 0..1"));
+  }
+}
+
 TEST(ZooCacheDirectory, ArgumentThenEnvironmentThenHome) {
   const char* saved = std::getenv("LFA_CACHE_DIR");
   const std::string saved_value = saved ? saved : "";
