@@ -14,10 +14,19 @@
 #include "experiments/demo_command.h"
 #include "experiments/explain_command.h"
 #include "experiments/image_study.h"
+#include "experiments/localisation_study.h"
 #include "experiments/reproduce_command.h"
 #include "framework/errors.h"
 
 namespace {
+
+// "a,b,c" -> {"a", "b", "c"}.
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream list(text);
+  for (std::string item; std::getline(list, item, ',');) items.push_back(item);
+  return items;
+}
 
 std::vector<int64_t> ParseShape(const std::string& text, const std::string& flag = "--input-shape") {
   std::vector<int64_t> shape;
@@ -138,6 +147,22 @@ int main(int argc, char** argv) {
   images_cmd->add_option("--fashion-mnist", images.fashion_mnist,
                          "Fashion-MNIST directory (default: Debian's dataset-fashion-mnist)");
 
+  lfa::LocalisationStudyOptions localisation;
+  std::string localisation_tasks = "block,two_blocks,control";
+  auto* localisation_cmd = study_cmd->add_subcommand(
+      "localisation", "ground-truth tasks: how much relevance each method puts on the true source");
+  localisation_cmd->add_option("--out", localisation.out, "output directory (default out/localisation)");
+  localisation_cmd->add_option("--points", localisation.points, "test images per task (default 100)");
+  localisation_cmd->add_option("--samples", localisation.samples,
+                               "noisy copies / path points of the sampled methods (default 50)");
+  localisation_cmd->add_option("--seed", localisation.seed, "random seed (default 0)");
+  localisation_cmd->add_option("--device", localisation.device, "cpu (default) or cuda");
+  localisation_cmd->add_option("--tasks", localisation_tasks, "tasks (default block,two_blocks,control)");
+  localisation_cmd->add_option("--epochs", localisation.epochs, "training epochs per task (default 3)");
+  localisation_cmd->add_option("--cache-dir", localisation.cache_dir, "zoo model cache (default LFA_CACHE_DIR)");
+  localisation_cmd->add_option("--fashion-mnist", localisation.fashion_mnist,
+                               "Fashion-MNIST directory (default: Debian's dataset-fashion-mnist)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -163,10 +188,11 @@ int main(int argc, char** argv) {
     } else if (*paper_cmd) {
       lfa::RunReproducePaper(reproduce);
     } else if (*images_cmd) {
-      images.models.clear();
-      std::stringstream list(study_models);
-      for (std::string name; std::getline(list, name, ',');) images.models.push_back(name);
+      images.models = SplitList(study_models);
       lfa::RunImageStudy(images);
+    } else if (*localisation_cmd) {
+      localisation.tasks = SplitList(localisation_tasks);
+      lfa::RunLocalisationStudy(localisation);
     }
   } catch (const lfa::InvalidInput& e) {
     std::fprintf(stderr, "lfa: error: %s\n", FirstLine(e.what()).c_str());
