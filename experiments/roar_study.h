@@ -64,7 +64,7 @@ struct RoarStudyOptions {
   // Models trained from scratch per cell (>= 1; >= 2 for a standard error).
   int64_t retrains = 2;
   // Training images (the first N of the training set); every model, base and retrained, uses them.
-  int64_t train_subset = 6000;
+  int64_t train_subset = 8000;
   // Test images (the first M of the test set); 0 = all 10000.
   int64_t test_subset = 0;
   // Passes over the training subset per model.
