@@ -386,8 +386,8 @@ void WriteReport(const RoarStudyOptions& options, const FashionMnist& data, doub
       (v > 0 ? beat : v < 0 ? lost : tie) += std::string(" ") + Title(method);
     md << "\nKAR here: beats random:" << (beat.empty() ? " none" : beat) << "; loses to random:"
        << (lost.empty() ? " none" : lost) << "; indistinguishable:" << (tie.empty() ? " none" : tie)
-       << ". Hooker et al. present KAR as the complement and find it a weaker discriminator than "
-          "ROAR; the claims above are ROAR's.\n";
+       << ". Hooker et al. report KAR alongside ROAR as its complement; the claims checked above are "
+          "ROAR's, so KAR is reported here without a verdict against the paper.\n";
   }
   md << "\n**Caveats.** With " << options.retrains << " retrain(s) the standard errors are crude "
      << "(two values give one degree of freedom), so \"beats random\" means a consistent gap, not a "
