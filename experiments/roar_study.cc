@@ -401,7 +401,7 @@ void WriteReport(const RoarStudyOptions& options, const FashionMnist& data, doub
         leaking += (leaking.empty() ? "" : ", ") + Title(method);
     }
     if (!leaking.empty())
-      md << "\n**The removal pattern carries the class.** Keeping only " << FormatG(100 * smallest)
+      md << "\n**Does the removal pattern carry the class?** Keeping only " << FormatG(100 * smallest)
          << "% of the pixels (KAR) leaves the accuracy within 0.01 of the unmodified model's for "
          << leaking << ", while random keeping at that fraction costs "
          << (table.at("kar").count("random") && table.at("kar").at("random").count(smallest)
