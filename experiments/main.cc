@@ -15,6 +15,7 @@
 #include "experiments/explain_command.h"
 #include "experiments/image_study.h"
 #include "experiments/localisation_study.h"
+#include "experiments/roar_study.h"
 #include "experiments/reproduce_command.h"
 #include "framework/errors.h"
 
@@ -163,6 +164,26 @@ int main(int argc, char** argv) {
   localisation_cmd->add_option("--fashion-mnist", localisation.fashion_mnist,
                                "Fashion-MNIST directory (default: Debian's dataset-fashion-mnist)");
 
+  lfa::RoarStudyOptions roar;
+  std::string roar_fractions = "0.1,0.3,0.5,0.7,0.9";
+  std::string roar_methods;
+  auto* roar_cmd = study_cmd->add_subcommand(
+      "roar", "ROAR and KAR: remove or keep each estimator's top pixels, retrain, test (resumable)");
+  roar_cmd->add_option("--out", roar.out, "output directory (default out/roar; rerun to resume)");
+  roar_cmd->add_option("--fractions", roar_fractions, "fractions t (default 0.1,0.3,0.5,0.7,0.9)");
+  roar_cmd->add_option("--retrains", roar.retrains, "trainings per cell, seeds S..S+R-1 (default 2)");
+  roar_cmd->add_option("--train-subset", roar.train_subset, "training images (default 8000)");
+  roar_cmd->add_option("--test-subset", roar.test_subset, "test images (default 0: all 10000)");
+  roar_cmd->add_option("--epochs", roar.epochs, "epochs per training (default 2)");
+  roar_cmd->add_option("--seed", roar.seed, "seed (default 0)");
+  roar_cmd->add_option("--methods", roar_methods,
+                       "estimators (default gradient,integrated_gradients,smoothgrad,"
+                       "smoothgrad_squared,vargrad,random,sobel)");
+  roar_cmd->add_option("--device", roar.device, "device of the estimators' queries (default cpu)");
+  roar_cmd->add_option("--cache-dir", roar.cache_dir, "zoo model cache (default LFA_CACHE_DIR)");
+  roar_cmd->add_option("--fashion-mnist", roar.fashion_mnist,
+                       "Fashion-MNIST directory (default: Debian's dataset-fashion-mnist)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -193,6 +214,22 @@ int main(int argc, char** argv) {
     } else if (*localisation_cmd) {
       localisation.tasks = SplitList(localisation_tasks);
       lfa::RunLocalisationStudy(localisation);
+    } else if (*roar_cmd) {
+      roar.fractions.clear();
+      for (const std::string& item : SplitList(roar_fractions)) {
+        size_t used = 0;
+        double value = 0;
+        try {
+          value = std::stod(item, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        if (used == 0 || used != item.size())
+          lfa::Fail("--fractions: '", item, "' is not a number (expected e.g. 0.1,0.5,0.9)");
+        roar.fractions.push_back(value);
+      }
+      if (!roar_methods.empty()) roar.methods = SplitList(roar_methods);
+      lfa::RunRoarStudy(roar);
     }
   } catch (const lfa::InvalidInput& e) {
     std::fprintf(stderr, "lfa: error: %s\n", FirstLine(e.what()).c_str());
