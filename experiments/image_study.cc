@@ -285,12 +285,7 @@ void WriteImageStudyReport(const ImageStudyOptions& options, double seconds,
   for (const auto& r : results)
     for (const auto& m : r.montages) md << "![" << r.model << " " << m << "](" << m << ")\n\n";
 
-  const std::string path = options.out + "/report.md";
-  std::ofstream file(path + ".tmp");
-  file << md.str();
-  file.close();
-  if (!file) Fail("cannot write '", path, "'");
-  std::filesystem::rename(path + ".tmp", path);
+  WriteTextAtomically(options.out + "/report.md", md.str());
   std::fprintf(stderr, "study images: %.0f s; wrote %s/{models,metrics,nfl}.csv, heatmaps/, report.md\n",
                seconds, options.out.c_str());
 }
@@ -302,9 +297,7 @@ bool ImageStudyOptions::IsValid(std::string* error) const {
     if (error) *error = text;
     return false;
   };
-  if (out.empty()) return fail("--out is required");
-  if (points < 2) return fail("--points must be >= 2 (a standard error needs two), got " + std::to_string(points));
-  if (points > 10000) return fail("--points must be <= 10000 (the test set), got " + std::to_string(points));
+  if (!CheckStudyOutAndPoints(out, points, error)) return false;
   if (samples < 10) return fail("--samples must be >= 10, got " + std::to_string(samples));
   if (patch < 1 || 28 % patch != 0)
     return fail("--patch must divide 28 (1, 2, 4, 7, 14, 28), got " + std::to_string(patch));

@@ -382,12 +382,7 @@ void WriteReport(const LocalisationStudyOptions& options, double seconds,
             "noisy copies equal the clean ones.\n";
   }
 
-  const std::string path = options.out + "/report.md";
-  std::ofstream file(path + ".tmp");
-  file << md.str();
-  file.close();
-  if (!file) Fail("cannot write '", path, "'");
-  std::filesystem::rename(path + ".tmp", path);
+  WriteTextAtomically(options.out + "/report.md", md.str());
 }
 
 }  // namespace
@@ -397,9 +392,7 @@ bool LocalisationStudyOptions::IsValid(std::string* error) const {
     if (error) *error = text;
     return false;
   };
-  if (out.empty()) return fail("--out is required");
-  if (points < 2) return fail("--points must be >= 2 (a standard error needs two), got " + std::to_string(points));
-  if (points > 10000) return fail("--points must be <= 10000 (the test set), got " + std::to_string(points));
+  if (!CheckStudyOutAndPoints(out, points, error)) return false;
   if (samples < 2) return fail("--samples must be >= 2, got " + std::to_string(samples));
   if (epochs < 1) return fail("--epochs must be >= 1, got " + std::to_string(epochs));
   if (tasks.empty()) return fail("--tasks is empty");

@@ -318,8 +318,7 @@ void WriteReport(const ReproduceOptions& options, double seconds, const TextTabl
     md << "\n## Plots\n\n";
     for (const auto& [file, caption] : plots) md << "![" << caption << "](" << file << ")\n\n";
   }
-  std::ofstream(options.out + "/report.md.tmp") << md.str();
-  std::filesystem::rename(options.out + "/report.md.tmp", options.out + "/report.md");
+  WriteTextAtomically(options.out + "/report.md", md.str());
 }
 
 // Plots with gnuplot (installed by scripts/setup.sh): the data of each panel goes to

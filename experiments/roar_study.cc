@@ -423,9 +423,7 @@ void WriteReport(const RoarStudyOptions& options, const FashionMnist& data, doub
         "mean also writes a mask shape into the image; the retrained model can read the shape "
         "itself, which is why ROAR accuracy can stay far above chance even at t = 0.9.\n";
 
-  const std::string path = options.out + "/report.md";
-  std::ofstream(path + ".tmp") << md.str();
-  std::filesystem::rename(path + ".tmp", path);
+  WriteTextAtomically(options.out + "/report.md", md.str());
 }
 
 }  // namespace

@@ -4,25 +4,46 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "framework/errors.h"
 
 namespace lfa {
 
 void TextTable::Write(const std::string& path) const {
+  std::ostringstream out;
+  for (size_t j = 0; j < header.size(); ++j) out << (j ? "," : "") << header[j];
+  out << '\n';
+  for (const auto& row : rows) {
+    for (size_t j = 0; j < row.size(); ++j) out << (j ? "," : "") << row[j];
+    out << '\n';
+  }
+  WriteTextAtomically(path, out.str());
+}
+
+void WriteTextAtomically(const std::string& path, const std::string& text) {
   const std::string temporary = path + ".tmp";
   {
     std::ofstream out(temporary);
     if (!out) Fail("cannot write '", temporary, "'");
-    for (size_t j = 0; j < header.size(); ++j) out << (j ? "," : "") << header[j];
-    out << '\n';
-    for (const auto& row : rows) {
-      for (size_t j = 0; j < row.size(); ++j) out << (j ? "," : "") << row[j];
-      out << '\n';
-    }
+    out << text;
     if (!out) Fail("write to '", temporary, "' failed");
   }
   std::filesystem::rename(temporary, path);
+}
+
+bool CheckStudyOutAndPoints(const std::string& out, int64_t points, std::string* error) {
+  std::string problem;
+  if (out.empty()) {
+    problem = "--out is required";
+  } else if (points < 2) {
+    problem = "--points must be >= 2 (a standard error needs two), got " + std::to_string(points);
+  } else if (points > 10000) {
+    problem = "--points must be <= 10000 (the test set), got " + std::to_string(points);
+  }
+  if (problem.empty()) return true;
+  if (error) *error = problem;
+  return false;
 }
 
 std::string Format(double value, int digits) {

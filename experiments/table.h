@@ -7,6 +7,7 @@
 //   report << MarkdownRow(t.header) << MarkdownRule(t.header.size());
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,14 @@ struct TextTable {
   // Writes `path` through a temporary file renamed into place; InvalidInput when it cannot.
   void Write(const std::string& path) const;
 };
+
+// Writes `text` to `path` through a temporary file renamed into place; InvalidInput when it
+// cannot (a report is never left half-written).
+void WriteTextAtomically(const std::string& path, const std::string& text);
+
+// The checks the image studies' options share: an output directory, and between 2 (a standard
+// error needs two) and 10000 (the Fashion-MNIST test set) test images. False with `error` set.
+bool CheckStudyOutAndPoints(const std::string& out, int64_t points, std::string* error);
 
 // Fixed-point with `digits` decimals; values that would print as -0.000.. print as 0.
 std::string Format(double value, int digits = 4);
