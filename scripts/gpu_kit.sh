@@ -22,7 +22,7 @@
 #   KIT_DIR/MANIFEST.txt       the packages and versions in the kit
 #
 # How: `apt-get download` (no root, nothing installed) into a cache folder
-# (LFA_GPU_KIT_DEBS, default /tmp/lfa-gpu-kit-debs), `dpkg -x` into a scratch prefix, then:
+# (LFA_GPU_KIT_DEBS, default ~/.cache/lfa-gpu-kit-debs), `dpkg -x` into a scratch prefix, then:
 #   - Boost: only the headers boost/random's six distributions reach (a textual include closure,
 #     plus boost/config, boost/preprocessor and MPL's gcc/plain preprocessed headers whole,
 #     because those are included through macros), instead of the 160 MB libboost1.74-dev;
@@ -42,7 +42,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 kit="${1:-$root/.gpu}"
-debs="${LFA_GPU_KIT_DEBS:-/tmp/lfa-gpu-kit-debs}"
+debs="${LFA_GPU_KIT_DEBS:-$HOME/.cache/lfa-gpu-kit-debs}"
 data_src="${LFA_DATA_DIR:-$root/../shared/data}/lfa-paper"
 fashion_src="${LFA_FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}"
 arch=x86_64-linux-gnu
