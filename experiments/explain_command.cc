@@ -209,8 +209,10 @@ void RunExplain(const ExplainCommandOptions& options) {
 
   std::vector<std::string> header = data.names;
   torch::Tensor values = element_maps;
+  // The CAMs read activations from the layered model directly, past the Oracle's query count.
   std::string report = method + ": " + std::to_string(rows) + " point(s), " +
-                       std::to_string(oracle.queries()) + " model queries";
+                       (IsCamMethod(method) ? std::string("model queries not counted (CAM)")
+                                            : std::to_string(oracle.queries()) + " model queries");
   if (!image_method) {
     const Explanation explanation = Explanation::Concatenate(parts);
     header.insert(header.end(), {"intercept", "loss", "r2"});

@@ -66,8 +66,6 @@ std::vector<std::string> Split(const std::string& text, char separator) {
   return parts;
 }
 
-bool IsModelMethod(const std::string& method) { return method != "random" && method != "sobel"; }
-
 std::string Title(const std::string& method) {
   static const std::map<std::string, std::string> titles = {
       {"integrated_gradients", "IG"}, {"smoothgrad_squared", "SG-SQ"}, {"smoothgrad", "SmoothGrad"},
