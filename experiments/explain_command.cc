@@ -101,12 +101,6 @@ std::unique_ptr<Explainer> ChooseExplainer(const ExplainCommandOptions& options,
   return MakeExplainer(options.explainer, recipe, ParseImplementation(options.implementation));
 }
 
-// Per-element maps [N, *shape] of one explained chunk, for the CSV and the heatmaps.
-struct ExplainedChunk {
-  torch::Tensor maps;  // [n, D] per element
-  Explanation explanation;
-};
-
 }  // namespace
 
 void RunExplain(const ExplainCommandOptions& options) {
