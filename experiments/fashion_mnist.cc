@@ -1,5 +1,7 @@
 #include "experiments/fashion_mnist.h"
 
+#include "experiments/checksum.h"
+
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -83,6 +85,15 @@ FashionMnist LoadFashionMnist(const std::string& dir) {
   LoadSplit(resolved, kFiles[0], kFiles[1], &data.train_images, &data.train_labels);
   LoadSplit(resolved, kFiles[2], kFiles[3], &data.test_images, &data.test_labels);
   return data;
+}
+
+std::string FashionMnistFingerprint(const FashionMnist& data) {
+  Checksum sum;
+  sum.Add(data.train_images);
+  sum.Add(data.train_labels);
+  sum.Add(data.test_images);
+  sum.Add(data.test_labels);
+  return sum.hex();
 }
 
 }  // namespace lfa

@@ -41,4 +41,7 @@ bool FashionMnistPresent(const std::string& dir = "");
 // ReadIdx's errors (naming the file) when one is malformed or the shapes do not match.
 FashionMnist LoadFashionMnist(const std::string& dir = "");
 
+// A checksum (16 hex digits) of all four tensors: the data part of cache keys (model zoo, ROAR).
+std::string FashionMnistFingerprint(const FashionMnist& data);
+
 }  // namespace lfa

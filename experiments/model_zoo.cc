@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include "experiments/checksum.h"
 #include "experiments/csv.h"
 #include "framework/errors.h"
 
@@ -26,43 +27,6 @@ namespace {
 // old entries are never mistaken for current ones.
 constexpr int kZooFormatVersion = 1;
 constexpr char kZooMagic[8] = {'L', 'F', 'A', 'Z', 'O', 'O', '0', '1'};
-
-// FNV-1a over 64-bit words (and the trailing bytes): a fast, stable content checksum. Not
-// cryptographic: it detects corruption and distinguishes inputs, it does not resist tampering.
-class Checksum {
- public:
-  void Add(const void* data, size_t size) {
-    const auto* bytes = static_cast<const unsigned char*>(data);
-    size_t i = 0;
-    for (; i + 8 <= size; i += 8) {
-      uint64_t word;
-      std::memcpy(&word, bytes + i, 8);
-      Mix(word);
-    }
-    for (; i < size; ++i) Mix(bytes[i]);
-  }
-  void Add(const std::string& text) { Add(text.data(), text.size()); }
-  void Add(const torch::Tensor& tensor) {
-    const torch::Tensor t = tensor.to(torch::kCPU).contiguous();
-    const int64_t sizes = t.dim();
-    Add(&sizes, sizeof(sizes));
-    for (int64_t s : t.sizes()) Add(&s, sizeof(s));
-    Add(t.data_ptr(), t.numel() * t.element_size());
-  }
-  uint64_t value() const { return hash_; }
-  std::string hex() const {
-    char buffer[17];
-    std::snprintf(buffer, sizeof(buffer), "%016llx", static_cast<unsigned long long>(hash_));
-    return buffer;
-  }
-
- private:
-  void Mix(uint64_t word) {
-    hash_ ^= word;
-    hash_ *= 0x100000001b3ULL;
-  }
-  uint64_t hash_ = 0xcbf29ce484222325ULL;
-};
 
 // One layer of a zoo network: a name and a module of the Sequential.
 using Layers = std::vector<std::pair<std::string, torch::nn::AnyModule>>;
@@ -124,14 +88,6 @@ void CheckData(const FashionMnist& data) {
   check_pair(data.test_images, data.test_labels, "test");
 }
 
-std::string DataFingerprint(const FashionMnist& data) {
-  Checksum sum;
-  sum.Add(data.train_images);
-  sum.Add(data.train_labels);
-  sum.Add(data.test_images);
-  sum.Add(data.test_labels);
-  return sum.hex();
-}
 
 // Everything that must match for a cache entry to be used, as canonical JSON.
 nlohmann::json CacheKey(const ZooTrainingOptions& options, const std::string& fingerprint) {
@@ -444,7 +400,7 @@ std::string ZooCachePath(const ZooTrainingOptions& options, const FashionMnist& 
                          const std::string& cache_dir) {
   CheckData(data);
   return (std::filesystem::path(ZooCacheDir(cache_dir)) /
-          CacheFileName(options, DataFingerprint(data)))
+          CacheFileName(options, FashionMnistFingerprint(data)))
       .string();
 }
 
@@ -456,7 +412,7 @@ ZooEntry LoadOrTrain(const ZooTrainingOptions& options, const FashionMnist& data
   const std::string dir = ZooCacheDir(cache_dir);
   std::error_code ignored;
   std::filesystem::create_directories(dir, ignored);
-  const std::string fingerprint = DataFingerprint(data);
+  const std::string fingerprint = FashionMnistFingerprint(data);
   const nlohmann::json key = CacheKey(options, fingerprint);
   const std::string path =
       (std::filesystem::path(dir) / CacheFileName(options, fingerprint)).string();
