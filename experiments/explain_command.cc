@@ -8,6 +8,7 @@
 #include "experiments/model_source.h"
 #include "experiments/points_input.h"
 #include "experiments/progress.h"
+#include "experiments/table.h"
 #include "explainers/image_methods.h"
 #include "explainers/recipes.h"
 #include "framework/errors.h"
@@ -22,16 +23,9 @@ FeatureGroups ParseGroups(const std::string& text) {
   const std::string prefix = "patch:";
   if (text.rfind(prefix, 0) != 0)
     Fail("--groups must be patch:P (square patches of P x P pixels), got '", text, "'");
-  size_t used = 0;
-  int64_t size = 0;
-  try {
-    size = std::stoll(text.substr(prefix.size()), &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size() - prefix.size() || size < 1)
-    Fail("--groups patch:P needs a positive integer P, got '", text, "'");
-  return FeatureGroups::Patches(size);
+  const std::optional<int64_t> size = ParseInteger(text.substr(prefix.size()));
+  if (!size || *size < 1) Fail("--groups patch:P needs a positive integer P, got '", text, "'");
+  return FeatureGroups::Patches(*size);
 }
 
 // --baseline: a number, "mean" (of the explained points; 0 while they are not loaded yet) or
@@ -41,27 +35,14 @@ Baseline ParseBaseline(const std::string& text, const torch::Tensor& points) {
   if (text == "mean")
     return points.defined() ? Baseline(points.reshape({points.size(0), -1}).mean(0)) : Baseline(0.0);
   if (text.rfind("blur:", 0) == 0) {
-    size_t used = 0;
-    double sigma = 0;
-    try {
-      sigma = std::stod(text.substr(5), &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != text.size() - 5 || !(sigma > 0))
+    const std::optional<double> sigma = ParseDouble(text.substr(5));
+    if (!sigma || !(*sigma > 0))
       Fail("--baseline blur:S needs a positive blur sigma S in pixels, got '", text, "'");
-    return Baseline::Blur(sigma);
+    return Baseline::Blur(*sigma);
   }
-  size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size() || !std::isfinite(value))
-    Fail("--baseline must be a number, 'mean' or 'blur:S', got '", text, "'");
-  return value;
+  const std::optional<double> value = ParseDouble(text);
+  if (!value) Fail("--baseline must be a number, 'mean' or 'blur:S', got '", text, "'");
+  return *value;
 }
 
 std::unique_ptr<Explainer> ChooseExplainer(const ExplainCommandOptions& options,
@@ -172,6 +153,7 @@ void RunExplain(const ExplainCommandOptions& options) {
          " output(s)");
 
   const torch::Tensor targets = Targets(options.output_index, rows);
+  const FeatureGroups groups = ParseGroups(options.groups);
   Progress progress("lfa explain " + method, rows);
   std::vector<torch::Tensor> maps;
   std::vector<Explanation> parts;
@@ -192,8 +174,7 @@ void RunExplain(const ExplainCommandOptions& options) {
       const PointBatch batch = MakePointBatch(chunk, options.seed, data.first_row + begin);
       Explanation e = explainer->Explain(oracle, batch, targets.slice(0, begin, end));
       const int64_t d = e.attributions.size(1);
-      maps.push_back(d == elements ? e.attributions
-                                   : ParseGroups(options.groups).SpreadToElements(e.attributions, shape));
+      maps.push_back(d == elements ? e.attributions : groups.SpreadToElements(e.attributions, shape));
       parts.push_back(std::move(e));
     }
     progress.Update(end);

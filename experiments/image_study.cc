@@ -101,16 +101,6 @@ std::string Title(const std::string& name) {
   return it == short_names.end() ? name : it->second;
 }
 
-std::string Join(const std::vector<std::string>& parts, const std::string& separator) {
-  std::string text;
-  for (const auto& p : parts) text += (text.empty() ? "" : separator) + p;
-  return text;
-}
-
-double Seconds(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 struct ModelResults {
   std::string model;
   double accuracy = 0, train_seconds = 0;
@@ -476,7 +466,7 @@ void RunImageStudy(const ImageStudyOptions& options) {
     results.push_back(std::move(result));
   }
 
-  WriteImageStudyReport(options, Seconds(start), models, metrics, nfl, compositions, results);
+  WriteImageStudyReport(options, SecondsSince(start), models, metrics, nfl, compositions, results);
 }
 
 }  // namespace lfa

@@ -15,6 +15,7 @@
 #include "experiments/fashion_mnist.h"
 #include "experiments/ground_truth.h"
 #include "experiments/model_zoo.h"
+#include "experiments/plot.h"
 #include "experiments/progress.h"
 #include "experiments/table.h"
 #include "explainers/image_methods.h"
@@ -60,16 +61,6 @@ const std::vector<Metric>& Metrics() {
                                               {"rank_accuracy", "relevance rank accuracy"},
                                               {"pointing_game", "pointing game"}};
   return metrics;
-}
-
-double Seconds(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-std::string Join(const std::vector<std::string>& parts, const std::string& separator) {
-  std::string text;
-  for (const auto& p : parts) text += (text.empty() ? "" : separator) + p;
-  return text;
 }
 
 // [N, 1, 28, 28] float64 maps of `method` for `images` at `targets`.
@@ -183,10 +174,7 @@ std::string Describe(const Results& r, const std::string& task, const std::strin
 // gnuplot bar charts of mass and rank accuracy (absolute value); returns the PNG's name or "".
 std::string DrawPlot(const LocalisationStudyOptions& options, const Results& results,
                      const std::vector<std::string>& scored) {
-  if (std::system("command -v gnuplot > /dev/null 2>&1") != 0) {
-    std::fprintf(stderr, "study localisation: gnuplot not found, no plot drawn\n");
-    return "";
-  }
+  if (!GnuplotFound("study localisation")) return "";
   const std::string dir = options.out + "/plots";
   std::filesystem::create_directories(dir);
   for (const std::string metric : {"mass_accuracy", "rank_accuracy"}) {
@@ -211,14 +199,10 @@ std::string DrawPlot(const LocalisationStudyOptions& options, const Results& res
        << ".dat' using i:xtic(1) title columnheader(i)\n";
   }
   gp << "unset multiplot\n";
-  const std::string script = dir + "/localisation.gp";
-  std::ofstream(script) << gp.str();
-  if (std::system(("gnuplot '" + script + "' 2> '" + dir + "/localisation.log'").c_str()) != 0) {
-    std::fprintf(stderr, "study localisation: gnuplot failed on %s (see %s/localisation.log)\n",
-                 script.c_str(), dir.c_str());
-    return "";
-  }
-  return "localisation.png";
+  return RunGnuplot(dir + "/localisation.gp", gp.str(), dir + "/localisation.log",
+                    "study localisation")
+             ? "localisation.png"
+             : "";
 }
 
 void WriteReport(const LocalisationStudyOptions& options, double seconds,
@@ -482,7 +466,7 @@ void RunLocalisationStudy(const LocalisationStudyOptions& options) {
   }
 
   const std::string plot = DrawPlot(options, results, ScoredTasks(options.tasks));
-  const double seconds = Seconds(start);
+  const double seconds = SecondsSince(start);
   WriteReport(options, seconds, infos, results, plot);
   std::fprintf(stderr, "study localisation: %.0f s; wrote %s/{models,localisation}.csv, %sreport.md\n",
                seconds, options.out.c_str(), plot.empty() ? "" : "localisation.png, ");

@@ -16,30 +16,19 @@
 #include "experiments/image_study.h"
 #include "experiments/localisation_study.h"
 #include "experiments/roar_study.h"
+#include "experiments/table.h"
 #include "experiments/reproduce_command.h"
 #include "framework/errors.h"
 
 namespace {
 
-// "a,b,c" -> {"a", "b", "c"}.
-std::vector<std::string> SplitList(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream list(text);
-  for (std::string item; std::getline(list, item, ',');) items.push_back(item);
-  return items;
-}
-
 std::vector<int64_t> ParseShape(const std::string& text, const std::string& flag = "--input-shape") {
   std::vector<int64_t> shape;
-  std::stringstream in(text);
-  std::string part;
-  while (std::getline(in, part, ',')) {
-    try {
-      shape.push_back(std::stoll(part));
-    } catch (const std::exception&) {
-      lfa::Fail(flag, ": '", part, "' is not an integer (expected e.g. 1,28,28)");
-    }
-    if (shape.back() < 1) lfa::Fail(flag, ": sizes must be >= 1, got ", shape.back());
+  for (const std::string& part : lfa::Split(text)) {
+    const std::optional<int64_t> size = lfa::ParseInteger(part);
+    if (!size) lfa::Fail(flag, ": '", part, "' is not an integer (expected e.g. 1,28,28)");
+    if (*size < 1) lfa::Fail(flag, ": sizes must be >= 1, got ", *size);
+    shape.push_back(*size);
   }
   return shape;
 }
@@ -209,26 +198,19 @@ int main(int argc, char** argv) {
     } else if (*paper_cmd) {
       lfa::RunReproducePaper(reproduce);
     } else if (*images_cmd) {
-      images.models = SplitList(study_models);
+      images.models = lfa::Split(study_models);
       lfa::RunImageStudy(images);
     } else if (*localisation_cmd) {
-      localisation.tasks = SplitList(localisation_tasks);
+      localisation.tasks = lfa::Split(localisation_tasks);
       lfa::RunLocalisationStudy(localisation);
     } else if (*roar_cmd) {
       roar.fractions.clear();
-      for (const std::string& item : SplitList(roar_fractions)) {
-        size_t used = 0;
-        double value = 0;
-        try {
-          value = std::stod(item, &used);
-        } catch (const std::exception&) {
-          used = 0;
-        }
-        if (used == 0 || used != item.size())
-          lfa::Fail("--fractions: '", item, "' is not a number (expected e.g. 0.1,0.5,0.9)");
-        roar.fractions.push_back(value);
+      for (const std::string& item : lfa::Split(roar_fractions)) {
+        const std::optional<double> value = lfa::ParseDouble(item);
+        if (!value) lfa::Fail("--fractions: '", item, "' is not a number (expected e.g. 0.1,0.5,0.9)");
+        roar.fractions.push_back(*value);
       }
-      if (!roar_methods.empty()) roar.methods = SplitList(roar_methods);
+      if (!roar_methods.empty()) roar.methods = lfa::Split(roar_methods);
       lfa::RunRoarStudy(roar);
     }
   } catch (const lfa::InvalidInput& e) {

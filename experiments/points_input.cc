@@ -4,6 +4,7 @@
 
 #include "experiments/csv.h"
 #include "experiments/idx.h"
+#include "experiments/table.h"
 #include "framework/errors.h"
 #include "framework/feature_groups.h"
 
@@ -11,16 +12,10 @@ namespace lfa {
 namespace {
 
 int64_t ParseIndex(const std::string& text, const std::string& range, const std::string& what) {
-  size_t used = 0;
-  int64_t value = -1;
-  try {
-    value = std::stoll(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text.size() || value < 0)
+  const std::optional<int64_t> value = ParseInteger(text);
+  if (!value || *value < 0)
     Fail(what, ": row range '", range, "' must be BEGIN:END with non-negative integers");
-  return value;
+  return *value;
 }
 
 std::vector<std::string> ElementNames(const std::vector<int64_t>& shape) {

@@ -33,4 +33,8 @@ void Progress::Finish() {
   if (drawn_) std::fprintf(stderr, "\r%s: done in %.1fs%40s\n", label_.c_str(), Elapsed(), "");
 }
 
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 }  // namespace lfa

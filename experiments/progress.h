@@ -12,6 +12,9 @@
 
 namespace lfa {
 
+// Seconds of wall-clock time since `start`.
+double SecondsSince(std::chrono::steady_clock::time_point start);
+
 class Progress {
  public:
   Progress(std::string label, int64_t total, double quiet_seconds = 1.0);

@@ -14,6 +14,7 @@
 
 #include "experiments/csv.h"
 #include "experiments/paper_data.h"
+#include "experiments/plot.h"
 #include "experiments/progress.h"
 #include "experiments/table.h"
 #include "explainers/recipes.h"
@@ -331,20 +332,15 @@ std::vector<std::pair<std::string, std::string>> DrawPlots(const std::string& ou
                                                            const TextTable& nfl,
                                                            const TextTable& convergence) {
   std::vector<std::pair<std::string, std::string>> drawn;
-  if (std::system("command -v gnuplot > /dev/null 2>&1") != 0) {
-    std::fprintf(stderr, "lfa reproduce paper: gnuplot not found, no plots drawn\n");
-    return drawn;
-  }
+  if (!GnuplotFound("lfa reproduce paper")) return drawn;
   const std::string dir = out + "/plots";
   std::filesystem::create_directories(dir);
   auto run = [&](const std::string& name, const std::string& script, const std::string& caption) {
-    const std::string path = dir + "/" + name + ".gp";
-    std::ofstream(path) << "set terminal pngcairo noenhanced size 1600,800 font ',9'\nset output '" << out
-                        << "/" << name << ".png'\n" << script;
-    if (std::system(("gnuplot '" + path + "' 2> '" + dir + "/" + name + ".log'").c_str()) == 0)
+    const std::string header = "set terminal pngcairo noenhanced size 1600,800 font ',9'\nset output '" +
+                               out + "/" + name + ".png'\n";
+    if (RunGnuplot(dir + "/" + name + ".gp", header + script, dir + "/" + name + ".log",
+                   "lfa reproduce paper"))
       drawn.emplace_back(name + ".png", caption);
-    else
-      std::fprintf(stderr, "lfa reproduce paper: gnuplot failed on %s (see %s.log)\n", path.c_str(), name.c_str());
   };
   const auto& models = PaperModels();
   auto panel_title = [&](size_t m) { return models[m].first + " " + models[m].second; };

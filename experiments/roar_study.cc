@@ -15,7 +15,9 @@
 #include <set>
 #include <sstream>
 
+#include "experiments/checksum.h"
 #include "experiments/model_zoo.h"
+#include "experiments/plot.h"
 #include "experiments/progress.h"
 #include "experiments/table.h"
 #include "explainers/image_methods.h"
@@ -33,37 +35,12 @@ constexpr int64_t kNoisyCopies = 15;
 constexpr double kNoiseFraction = 0.15;
 constexpr int64_t kChunk = 500;  // images per estimator call
 constexpr const char* kArchitecture = "cnn";
-constexpr int kFormat = 1;       // of state.csv keys and map files
+constexpr int kFormat = 2;       // of state.csv keys and map files (2: Checksum keys)
 
-double Seconds(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-uint64_t Fnv1a(const void* bytes, size_t size, uint64_t hash = 1469598103934665603ull) {
-  const auto* p = static_cast<const unsigned char*>(bytes);
-  for (size_t i = 0; i < size; ++i) hash = (hash ^ p[i]) * 1099511628211ull;
-  return hash;
-}
-
-std::string Hex(uint64_t value) {
-  char text[17];
-  std::snprintf(text, sizeof(text), "%016llx", static_cast<unsigned long long>(value));
-  return text;
-}
-
-uint64_t TensorHash(const torch::Tensor& t, uint64_t hash) {
-  const torch::Tensor c = t.to(torch::kCPU).contiguous();
-  for (int64_t s : c.sizes()) hash = Fnv1a(&s, sizeof(s), hash);
-  return Fnv1a(c.data_ptr(), c.numel() * c.element_size(), hash);
-}
-
-std::vector<std::string> Split(const std::string& text, char separator) {
-  std::vector<std::string> parts;
-  std::stringstream stream(text);
-  std::string part;
-  while (std::getline(stream, part, separator)) parts.push_back(part);
-  if (!text.empty() && text.back() == separator) parts.push_back("");
-  return parts;
+uint64_t BytesChecksum(const void* bytes, size_t size) {
+  Checksum sum;
+  sum.Add(bytes, size);
+  return sum.value();
 }
 
 std::string Title(const std::string& method) {
@@ -155,7 +132,7 @@ torch::Tensor ReadOrder(const std::string& path, const std::string& key) {
   uint64_t checksum = 0;
   file.read(static_cast<char*>(order.data_ptr()), rows * pixels * 2);
   file.read(reinterpret_cast<char*>(&checksum), sizeof(checksum));
-  if (!file || checksum != Fnv1a(order.data_ptr(), rows * pixels * 2)) {
+  if (!file || checksum != BytesChecksum(order.data_ptr(), rows * pixels * 2)) {
     std::fprintf(stderr, "study roar: %s is corrupt, recomputing\n", path.c_str());
     return {};
   }
@@ -169,7 +146,7 @@ void WriteOrder(const std::string& path, const std::string& key, const torch::Te
     file << "lfa-roar-order " << kFormat << "\n" << key << "\n" << o.size(0) << " " << o.size(1) << "\n";
     const size_t bytes = o.numel() * 2;
     file.write(static_cast<const char*>(o.data_ptr()), bytes);
-    const uint64_t checksum = Fnv1a(o.data_ptr(), bytes);
+    const uint64_t checksum = BytesChecksum(o.data_ptr(), bytes);
     file.write(reinterpret_cast<const char*>(&checksum), sizeof(checksum));
     if (!file) Fail("cannot write '", path, ".tmp'");
   }
@@ -224,10 +201,7 @@ void WritePlot(const std::string& out, const RoarStudyOptions& options,
                const std::map<std::string, std::map<std::string, std::map<double, Aggregate>>>& table,
                const Aggregate& unmodified, bool* drawn) {
   *drawn = false;
-  if (std::system("command -v gnuplot > /dev/null 2>&1") != 0) {
-    std::fprintf(stderr, "study roar: gnuplot not found, no plot drawn\n");
-    return;
-  }
+  if (!GnuplotFound("study roar")) return;
   const std::string dir = out + "/plots";
   std::filesystem::create_directories(dir);
   std::string script = "set terminal pngcairo noenhanced size 1400,600 font ',10'\nset output '" +
@@ -256,11 +230,7 @@ void WritePlot(const std::string& out, const RoarStudyOptions& options,
     script += plot + "\n";
   }
   script += "unset multiplot\n";
-  std::ofstream(dir + "/roar.gp") << script;
-  if (std::system(("gnuplot '" + dir + "/roar.gp' 2> '" + dir + "/roar.log'").c_str()) == 0)
-    *drawn = true;
-  else
-    std::fprintf(stderr, "study roar: gnuplot failed (see %s/roar.log)\n", dir.c_str());
+  *drawn = RunGnuplot(dir + "/roar.gp", script, dir + "/roar.log", "study roar");
 }
 
 // Whether `method` beats random in `mode`: +1 (better by more than 2 combined sem at a majority of
@@ -511,15 +481,14 @@ void RunRoarStudy(const RoarStudyOptions& options, const FashionMnist& full,
   // Test images get their own per-image streams after all the training images.
   const int64_t test_first_index = full.train_images.size(0);
 
-  uint64_t fingerprint = 1469598103934665603ull;
-  for (const auto* t : {&data.train_images, &data.train_labels, &data.test_images, &data.test_labels})
-    fingerprint = TensorHash(*t, fingerprint);
-  const std::string study_key = options.CacheKeyText() + " data " + Hex(fingerprint);
+  const std::string study_key =
+      options.CacheKeyText() + " data " + FashionMnistFingerprint(data);
   auto cell_key = [&](const std::string& mode, const std::string& method, double fraction,
                       int64_t retrain) {
-    const std::string text = study_key + "|" + mode + "|" + method + "|" + FormatG(fraction) + "|" +
-                             std::to_string(retrain);
-    return Hex(Fnv1a(text.data(), text.size()));
+    Checksum sum;
+    sum.Add(study_key + "|" + mode + "|" + method + "|" + FormatG(fraction) + "|" +
+            std::to_string(retrain));
+    return sum.hex();
   };
 
   const std::string state_path = options.out + "/state.csv";
@@ -589,7 +558,7 @@ void RunRoarStudy(const RoarStudyOptions& options, const FashionMnist& full,
       needed |= !state.count(cell_key(c.mode, c.method, c.fraction, r));
     if (needed) orders[c.method] = compute_order(c.method);
   }
-  const double maps_seconds = Seconds(maps_start);
+  const double maps_seconds = SecondsSince(maps_start);
   oracle.reset();
   base.reset();
 
@@ -614,11 +583,11 @@ void RunRoarStudy(const RoarStudyOptions& options, const FashionMnist& full,
       const uint64_t seed = RoarRetrainSeed(options.seed, r);
       const double accuracy = trainer(modified, seed);
       Run run{cell_key(c.mode, c.method, c.fraction, r), c.mode, c.method, c.fraction, r, seed,
-              accuracy, Seconds(cell_start)};
+              accuracy, SecondsSince(cell_start)};
       AppendState(state_path, StateLine(run));
       state[run.key] = run;
       ++finished;
-      const double elapsed = Seconds(training_start);
+      const double elapsed = SecondsSince(training_start);
       std::fprintf(stderr,
                    "study roar: [%lld/%lld] %s %s t=%s retrain %lld: accuracy %.4f (%.1f s), ~%.0f s left\n",
                    static_cast<long long>(finished), static_cast<long long>(pending), c.mode.c_str(),
@@ -655,7 +624,7 @@ void RunRoarStudy(const RoarStudyOptions& options, const FashionMnist& full,
   summary.Write(options.out + "/roar.csv");
   bool plotted = false;
   WritePlot(options.out, options, table, unmodified, &plotted);
-  const double seconds = Seconds(start);
+  const double seconds = SecondsSince(start);
   WriteReport(options, data, seconds, maps_seconds, journal_seconds, journal_runs, finished, table,
               unmodified, plotted);
   std::fprintf(stderr, "study roar: %.0f s; wrote %s/{roar,runs}.csv, %sreport.md\n", seconds,

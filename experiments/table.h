@@ -1,5 +1,5 @@
-// Text tables for the studies' outputs: CSV files of text cells written atomically, Markdown rows,
-// and the number formats the reports use.
+// Text for the commands and studies: CSV files of text cells written atomically, Markdown rows,
+// the number formats the reports use, and the parsing of list and number flags.
 //
 //   TextTable t{{"model", "metric", "mean"}, {}};
 //   t.rows.push_back({"cnn", "deletion", Format(0.1234)});
@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,13 @@ bool CheckStudyOutAndPoints(const std::string& out, int64_t points, std::string*
 std::string Format(double value, int digits = 4);
 // Six significant digits, for values spanning many orders of magnitude.
 std::string FormatG(double value);
+// "a,b" with `separator` between the parts; Split keeps empty parts ("a,,b," -> a, "", b, "").
+std::string Join(const std::vector<std::string>& parts, const std::string& separator);
+std::vector<std::string> Split(const std::string& text, char separator = ',');
+// The whole text as a finite number / an integer; nullopt for anything else ("1.5x", "", "nan").
+std::optional<double> ParseDouble(const std::string& text);
+std::optional<int64_t> ParseInteger(const std::string& text);
+
 // "| a | b |\n" and "|---|---|\n".
 std::string MarkdownRow(const std::vector<std::string>& cells);
 std::string MarkdownRule(size_t columns);
