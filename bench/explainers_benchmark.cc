@@ -12,7 +12,7 @@
 #include <torch/csrc/autograd/autograd.h>
 
 #include "explainers/recipes.h"
-#include "framework/mlp_model.h"
+#include "models/mlp_model.h"
 #include "framework/oracle.h"
 
 namespace lfa {

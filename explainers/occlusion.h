@@ -37,6 +37,7 @@
 
 #include "framework/explainer.h"
 #include "framework/neighbourhood.h"
+#include "neighbourhoods/baseline.h"
 
 namespace lfa {
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "explainers/builtin_registry.h"
 #include "explainers/classic.h"
 #include "framework/errors.h"
 #include "framework/registry.h"

@@ -42,6 +42,7 @@
 
 #include "framework/explainer.h"
 #include "framework/feature_groups.h"
+#include "neighbourhoods/baseline.h"
 
 namespace lfa {
 

@@ -13,7 +13,7 @@
 //
 //   LocalProblem p = GradientMatchingLoss().Build(oracle, neighbourhood, points, sample, targets);
 //
-// To add a loss: subclass, implement Build/ToJson and FromJson, register it in registry.cc, and
+// To add a loss: subclass, implement Build/ToJson and FromJson, register it in explainers/builtin_registry.cc, and
 // instantiate the loss contract suite (docs/losses.md).
 #pragma once
 

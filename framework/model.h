@@ -5,11 +5,12 @@
 // call a Model directly: they go through the Oracle (oracle.h), which batches, moves data to the
 // device and counts queries.
 //
-// Adapters:
-//   TorchScriptModel   a file written by torch.jit.save / torch.jit.trace (torchscript_model.h)
-//   MlpModel           an MLP rebuilt from a state-dict file plus an architecture (mlp_model.h)
-//   ModuleModel        an in-process torch::nn module (module_model.h)
-//   AnalyticModel      a C++ function made of torch ops, for tests and theory checks (below)
+// Adapters (models/):
+//   TorchScriptModel            a file written by torch.jit.save / torch.jit.trace
+//   TorchScriptSequentialModel  a TorchScript nn.Sequential, with named layers for the CAMs
+//   MlpModel                    an MLP rebuilt from a state-dict file plus an architecture
+//   ModuleModel                 an in-process torch::nn module
+//   AnalyticModel               a C++ function made of torch ops, for tests and theory checks
 //
 //   auto f = std::make_shared<AnalyticModel>(std::vector<int64_t>{3},
 //       [](const torch::Tensor& x) { return (x * x).sum(1, true); }, "sum of squares");
@@ -18,7 +19,6 @@
 // batches freely, and per-row gradients are computed from the gradient of a sum over rows.
 #pragma once
 
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -46,35 +46,5 @@ class Model {
 
   virtual std::string description() const = 0;
 };
-
-// f given as a C++ function of torch ops. Useful for closed-form checks: linear models, sums of
-// sines (the paper's Remark 2), logistic models.
-class AnalyticModel : public Model {
- public:
-  using Function = std::function<torch::Tensor(const torch::Tensor&)>;
-
-  AnalyticModel(std::vector<int64_t> input_shape, Function function, std::string description,
-                torch::Dtype dtype = torch::kFloat64);
-
-  torch::Tensor Forward(const torch::Tensor& inputs) override { return function_(inputs); }
-  std::vector<int64_t> input_shape() const override { return input_shape_; }
-  torch::Dtype dtype() const override { return dtype_; }
-  std::string description() const override { return description_; }
-
-  // f(x) = w.x + c for x of shape [d]; w is [d].
-  static std::shared_ptr<AnalyticModel> Linear(const torch::Tensor& w, double c);
-  // f(x) = sigmoid(w.x + c).
-  static std::shared_ptr<AnalyticModel> Logistic(const torch::Tensor& w, double c);
-
- private:
-  std::vector<int64_t> input_shape_;
-  Function function_;
-  std::string description_;
-  torch::Dtype dtype_;
-};
-
-// Loads a model from a file by its extension / content: TorchScript (.pt/.pth archives written by
-// torch.jit.save). Throws InvalidInput naming the path on a missing or corrupt file.
-std::shared_ptr<Model> LoadModel(const std::string& path);
 
 }  // namespace lfa

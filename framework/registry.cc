@@ -1,43 +1,9 @@
 #include "framework/registry.h"
 
-#include <filesystem>
-#include <fstream>
-
 #include "framework/errors.h"
 #include "framework/spec_reader.h"
-#include "losses/gradient_matching.h"
-#include "losses/squared.h"
-#include "neighbourhoods/bernoulli_mask.h"
-#include "neighbourhoods/gaussian.h"
-#include "neighbourhoods/one_hot_removal.h"
-#include "neighbourhoods/scale_path.h"
-#include "neighbourhoods/shapley_coalitions.h"
-#include "solvers/ceres_solver.h"
-#include "solvers/closed_form.h"
-#include "surrogates/linear.h"
-#include "surrogates/logistic.h"
 
 namespace lfa {
-
-const ComponentRegistry& DefaultRegistry() {
-  static const ComponentRegistry registry = [] {
-    ComponentRegistry r;
-    r.AddNeighbourhood("gaussian", &GaussianNeighbourhood::FromJson);
-    r.AddNeighbourhood("bernoulli_mask", &BernoulliMaskNeighbourhood::FromJson);
-    r.AddNeighbourhood("shapley_coalitions", &ShapleyCoalitionsNeighbourhood::FromJson);
-    r.AddNeighbourhood("one_hot_removal", &OneHotRemovalNeighbourhood::FromJson);
-    r.AddNeighbourhood("scale_path", &ScalePathNeighbourhood::FromJson);
-    r.AddLoss("squared", &SquaredLoss::FromJson);
-    r.AddLoss("gradient_matching", &GradientMatchingLoss::FromJson);
-    r.AddSurrogate("linear", &LinearSurrogate::FromJson);
-    r.AddSurrogate("logistic", &LogisticSurrogate::FromJson);
-    r.AddSolver("auto", &AutoSolver::FromJson);
-    r.AddSolver("closed_form", &ClosedFormSolver::FromJson);
-    r.AddSolver("ceres", &CeresSolver::FromJson);
-    return r;
-  }();
-  return registry;
-}
 
 void ComponentRegistry::AddNeighbourhood(const std::string& type, Factory<Neighbourhood> f) {
   neighbourhoods_[type] = std::move(f);
@@ -95,16 +61,6 @@ std::unique_ptr<LfaExplainer> ComponentRegistry::Build(const nlohmann::json& spe
   if (samples < 1) Fail("spec: 'samples' must be >= 1, got ", samples);
   return std::make_unique<LfaExplainer>(name, MakeNeighbourhood(neighbourhood), MakeLoss(loss),
                                         MakeSurrogate(surrogate), MakeSolver(solver), samples);
-}
-
-nlohmann::json ReadSpecFile(const std::string& path) {
-  if (!std::filesystem::exists(path)) Fail("spec file '", path, "' does not exist");
-  std::ifstream in(path);
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    Fail("spec file '", path, "' is not valid JSON: ", e.what());
-  }
 }
 
 }  // namespace lfa

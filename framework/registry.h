@@ -1,8 +1,9 @@
 // ComponentRegistry: from a JSON spec to a composed explainer.
 //
 // Each part type is registered once under its spec name with a factory that reads its options
-// (and rejects unknown keys). DefaultRegistry() holds every built-in part; adding a part to the
-// project is one line there. Users may copy the default registry and add their own parts.
+// (and rejects unknown keys). This is the mechanism only: the registry of every built-in part,
+// DefaultRegistry(), lives with the recipes (explainers/builtin_registry.h), so the contracts
+// know no concrete part. Users may copy the default registry and add their own parts.
 //
 //   {"neighbourhood": {"type": "gaussian", "sigma": 0.1},
 //    "loss": {"type": "squared"},
@@ -55,11 +56,5 @@ class ComponentRegistry {
   std::map<std::string, Factory<Surrogate>> surrogates_;
   std::map<std::string, Factory<Solver>> solvers_;
 };
-
-// Every built-in part. Built once, never modified afterwards.
-const ComponentRegistry& DefaultRegistry();
-
-// Reads a JSON spec file; errors name the file and the JSON parse position.
-nlohmann::json ReadSpecFile(const std::string& path);
 
 }  // namespace lfa

@@ -11,8 +11,8 @@
 // metrics, and per-sample double evaluation with parameter Jacobians (Value, InputGradientAt) for
 // iterative solvers.
 //
-// To add a surrogate: subclass, implement the virtuals and FromJson, register it in registry.cc,
-// instantiate the surrogate contract suite (tests/surrogate_loss_contract_test.cc), see
+// To add a surrogate: subclass, implement the virtuals and FromJson, register it in explainers/builtin_registry.cc,
+// instantiate the surrogate contract suite (tests/surrogates/surrogate_loss_contract_test.cc), see
 // docs/surrogates.md.
 //
 // WARNING: with the gradient-matching loss the intercept of a linear g is not identified (its

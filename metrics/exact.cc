@@ -13,6 +13,7 @@
 #include "framework/lfa_explainer.h"
 #include "framework/loss.h"
 #include "losses/squared.h"
+#include "neighbourhoods/baseline.h"
 #include "neighbourhoods/one_hot_removal.h"
 #include "surrogates/linear.h"
 

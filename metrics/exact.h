@@ -49,6 +49,7 @@
 #include "framework/feature_groups.h"
 #include "framework/neighbourhood.h"
 #include "framework/oracle.h"
+#include "neighbourhoods/baseline.h"
 #include "neighbourhoods/bernoulli_mask.h"
 #include "solvers/closed_form.h"
 

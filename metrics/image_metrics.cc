@@ -11,7 +11,7 @@
 #include <boost/random/uniform_int_distribution.hpp>
 
 #include "framework/errors.h"
-#include "framework/gaussian_blur.h"
+#include "neighbourhoods/gaussian_blur.h"
 #include "framework/explainer.h"
 #include "framework/random.h"
 

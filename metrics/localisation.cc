@@ -6,7 +6,7 @@
 #include <ATen/ATen.h>
 
 #include "framework/errors.h"
-#include "framework/gaussian_blur.h"
+#include "neighbourhoods/gaussian_blur.h"
 
 namespace lfa {
 namespace {

@@ -18,7 +18,7 @@
 // Preprocessing, applied in this order (as in the neuroimaging study the issue cites):
 //   absolute            R = |map| (default); without it the map must be non-negative.
 //   channels            a [N, C, H, W] map is summed over C (after the absolute value).
-//   smoothing_sigma     > 0: Gaussian blur of R with that sigma in pixels (framework/gaussian_blur.h).
+//   smoothing_sigma     > 0: Gaussian blur of R with that sigma in pixels (neighbourhoods/gaussian_blur.h).
 //   keep_top_fraction   > 0: keep the k = ceil(f P) largest values of R (and every value equal to
 //                       the k-th largest), set the rest to 0; 0 keeps all.
 //

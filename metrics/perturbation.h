@@ -64,6 +64,7 @@
 #include "framework/neighbourhood.h"
 #include "framework/oracle.h"
 #include "metrics/summary.h"
+#include "neighbourhoods/baseline.h"
 
 namespace lfa {
 

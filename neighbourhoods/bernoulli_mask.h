@@ -20,6 +20,7 @@
 // groups); use feature groups or shapley_coalitions there.
 #pragma once
 
+#include "neighbourhoods/baseline.h"
 #include "neighbourhoods/mask_neighbourhood.h"
 
 namespace lfa {

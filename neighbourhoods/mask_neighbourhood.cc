@@ -1,5 +1,7 @@
 #include "neighbourhoods/mask_neighbourhood.h"
 
+#include "neighbourhoods/baseline.h"
+
 namespace lfa {
 
 torch::Tensor MaskNeighbourhood::Decode(const PointBatch& points, const torch::Tensor& xi) const {

@@ -14,6 +14,7 @@
 #include "framework/feature_groups.h"
 #include "framework/neighbourhood.h"
 #include "framework/spec_reader.h"
+#include "neighbourhoods/baseline.h"
 
 namespace lfa {
 

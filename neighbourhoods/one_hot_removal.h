@@ -12,6 +12,7 @@
 // fallback and gives it 0); with random rows, use S well above G or `enumerate`.
 #pragma once
 
+#include "neighbourhoods/baseline.h"
 #include "neighbourhoods/mask_neighbourhood.h"
 
 namespace lfa {

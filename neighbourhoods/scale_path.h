@@ -10,6 +10,7 @@
 //   ScalePathNeighbourhood z({.low = 0.0, .high = 1.0});
 #pragma once
 
+#include "neighbourhoods/baseline.h"
 #include "neighbourhoods/mask_neighbourhood.h"
 
 namespace lfa {

@@ -9,6 +9,7 @@
 //   ShapleyCoalitionsNeighbourhood z({.baseline = 0.0});
 #pragma once
 
+#include "neighbourhoods/baseline.h"
 #include "neighbourhoods/mask_neighbourhood.h"
 
 namespace lfa {

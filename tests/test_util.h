@@ -19,6 +19,7 @@
 #include <torch/types.h>
 
 #include "framework/model.h"
+#include "models/analytic_model.h"
 
 namespace lfa::test {
 

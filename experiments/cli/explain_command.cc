@@ -1,0 +1,228 @@
+#include "experiments/cli/explain_command.h"
+
+#include <filesystem>
+#include <memory>
+
+#include "experiments/cli/model_source.h"
+#include "experiments/cli/points_input.h"
+#include "experiments/io/csv.h"
+#include "experiments/io/spec_file.h"
+#include "experiments/report/heatmap.h"
+#include "experiments/report/progress.h"
+#include "experiments/report/table.h"
+#include "explainers/builtin_registry.h"
+#include "explainers/image_methods.h"
+#include "explainers/recipes.h"
+#include "framework/errors.h"
+#include "framework/feature_groups.h"
+#include "framework/registry.h"
+#include "neighbourhoods/baseline.h"
+
+namespace lfa {
+namespace {
+
+FeatureGroups ParseGroups(const std::string& text) {
+  if (text.empty()) return {};
+  const std::string prefix = "patch:";
+  if (text.rfind(prefix, 0) != 0)
+    Fail("--groups must be patch:P (square patches of P x P pixels), got '", text, "'");
+  const std::optional<int64_t> size = ParseInteger(text.substr(prefix.size()));
+  if (!size || *size < 1) Fail("--groups patch:P needs a positive integer P, got '", text, "'");
+  return FeatureGroups::Patches(*size);
+}
+
+// --baseline: a number, "mean" (of the explained points; 0 while they are not loaded yet) or
+// "blur:S".
+Baseline ParseBaseline(const std::string& text, const torch::Tensor& points) {
+  if (text.empty()) return 0.0;
+  if (text == "mean")
+    return points.defined() ? Baseline(points.reshape({points.size(0), -1}).mean(0)) : Baseline(0.0);
+  if (text.rfind("blur:", 0) == 0) {
+    const std::optional<double> sigma = ParseDouble(text.substr(5));
+    if (!sigma || !(*sigma > 0))
+      Fail("--baseline blur:S needs a positive blur sigma S in pixels, got '", text, "'");
+    return Baseline::Blur(*sigma);
+  }
+  const std::optional<double> value = ParseDouble(text);
+  if (!value) Fail("--baseline must be a number, 'mean' or 'blur:S', got '", text, "'");
+  return *value;
+}
+
+std::unique_ptr<Explainer> ChooseExplainer(const ExplainCommandOptions& options,
+                                           const torch::Tensor& points) {
+  if (!options.spec.empty() && !options.explainer.empty())
+    Fail("give either --explainer or --spec, not both");
+  if (options.spec.empty() && options.explainer.empty())
+    Fail("no explainer: give --explainer NAME or --spec FILE.json");
+  if (options.samples && *options.samples < 1) Fail("--samples must be > 0, got ", *options.samples);
+  if (options.sigma && !(*options.sigma > 0)) Fail("--sigma must be > 0, got ", *options.sigma);
+  if (options.kernel_width && !(*options.kernel_width > 0))
+    Fail("--kernel-width must be > 0, got ", *options.kernel_width);
+  if (!options.spec.empty()) {
+    // A spec carries its own options: recipe flags beside it would be silently ignored.
+    if (options.implementation != "lfa")
+      Fail("--implementation ", options.implementation,
+           " does not apply to --spec (a spec is always an LFA composition)");
+    if (options.sigma || options.kernel_width || !options.baseline.empty() ||
+        !options.groups.empty() || options.noise_fraction || !options.window.empty())
+      Fail("--sigma, --kernel-width, --baseline, --groups, --noise-fraction and --window "
+           "configure --explainer; with --spec, set them in the spec file");
+    nlohmann::json spec = ReadSpecFile(options.spec);
+    if (options.samples && spec.is_object()) spec["samples"] = *options.samples;
+    return DefaultRegistry().Build(spec);
+  }
+  RecipeOptions recipe;
+  recipe.samples = options.samples.value_or(1000);
+  recipe.sigma = options.sigma;
+  recipe.kernel_width = options.kernel_width;
+  recipe.baseline = ParseBaseline(options.baseline, points);
+  recipe.groups = ParseGroups(options.groups);
+  recipe.noise_fraction = options.noise_fraction;
+  recipe.sliding_window = options.window;
+  recipe.strides = options.strides;
+  std::string error;
+  if (!recipe.IsValid(&error)) Fail("--explainer ", options.explainer, ": ", error);
+  return MakeExplainer(options.explainer, recipe, ParseImplementation(options.implementation));
+}
+
+}  // namespace
+
+void RunExplain(const ExplainCommandOptions& options) {
+  if (options.out.empty()) Fail("--out is required");
+  if (options.batch_size < 1) Fail("--batch-size must be > 0, got ", options.batch_size);
+  if (options.output_index < 0) Fail("--output-index must be >= 0, got ", options.output_index);
+  if (options.points_per_step < 1)
+    Fail("points per step must be > 0, got ", options.points_per_step);
+  CheckWritable(options.out);
+  const bool image_method = IsImageMethod(options.explainer);
+  if (image_method && (!options.spec.empty() || options.implementation != "lfa" ||
+                       !options.groups.empty() || options.kernel_width ||
+                       !options.baseline.empty() || options.sigma || !options.window.empty()))
+    Fail("--explainer ", options.explainer, " takes --samples, --noise-fraction, --layer and "
+         "--seed only (no --spec, --implementation, --groups, --sigma, --kernel-width, "
+         "--baseline or --window)");
+  if (!IsCamMethod(options.explainer) && !options.layer.empty())
+    Fail("--layer applies to gradcam, gradcampp and smoothgradcampp, not to '",
+         options.explainer.empty() ? options.spec : options.explainer, "'");
+  std::unique_ptr<Explainer> explainer =
+      image_method ? nullptr : ChooseExplainer(options, torch::Tensor());
+  const std::string method = image_method ? options.explainer : explainer->name();
+  if (!options.heatmaps.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(options.heatmaps, error);
+    if (error || !std::filesystem::is_directory(options.heatmaps))
+      Fail("--heatmaps directory '", options.heatmaps, "' cannot be created");
+  }
+  if (options.noise_fraction && !(*options.noise_fraction >= 0))
+    Fail("--noise-fraction must be >= 0, got ", *options.noise_fraction);
+
+  const OpenedModel opened =
+      OpenModel(options.model, {.cache_dir = options.cache_dir, .fashion_mnist = ""});
+  const Points data = ReadPoints({.path = options.data, .rows = options.rows,
+                                  .label_column = options.label_column,
+                                  .input_shape = options.input_shape,
+                                  .scale = options.pixel_scale},
+                                 opened.model->input_shape());
+  const std::vector<int64_t>& shape = data.shape;
+  const int64_t rows = data.values.size(0), elements = NumElements(shape);
+  if (!opened.model->input_shape().empty() && NumElements(opened.model->input_shape()) != elements) {
+    Fail("data file '", options.data, "' has ", elements,
+         data.from_idx ? " value(s) per row" : " feature column(s)", " but model '",
+         options.model, "' expects ", NumElements(opened.model->input_shape()), " input(s)",
+         options.label_column.empty() && elements == NumElements(opened.model->input_shape()) + 1
+             ? " (is the last column the target? pass --label-column last)"
+             : "");
+  }
+  // Built before loading anything (bad flags fail fast), again once a "mean" baseline is known.
+  if (!image_method && options.baseline == "mean") explainer = ChooseExplainer(options, data.values);
+  if (image_method && shape.size() != 3)
+    Fail("--explainer ", method, " explains images [C, H, W]; the points have shape ",
+         c10::IntArrayRef(shape), " (give --input-shape C,H,W)");
+  if (!options.heatmaps.empty() && shape.size() != 3)
+    Fail("--heatmaps needs image points [C, H, W]; the points have shape ", c10::IntArrayRef(shape),
+         " (give --input-shape C,H,W)");
+  Oracle oracle(opened.model,
+                OracleOptions{.device = options.device, .max_batch_rows = options.batch_size});
+  int64_t outputs = 0;
+  try {
+    outputs = oracle.NumOutputs(shape);
+  } catch (const c10::Error& e) {
+    std::string what = e.what();
+    Fail("model '", options.model, "' cannot evaluate inputs of shape ", c10::IntArrayRef(shape),
+         ": ", what.substr(0, what.find('\n')));
+  }
+  if (options.output_index >= outputs)
+    Fail("--output-index ", options.output_index, " is out of range: the model has ", outputs,
+         " output(s)");
+
+  const torch::Tensor targets = Targets(options.output_index, rows);
+  const FeatureGroups groups = ParseGroups(options.groups);
+  Progress progress("lfa explain " + method, rows);
+  std::vector<torch::Tensor> maps;
+  std::vector<Explanation> parts;
+  for (int64_t begin = 0; begin < rows; begin += options.points_per_step) {
+    const int64_t end = std::min(rows, begin + options.points_per_step);
+    const torch::Tensor chunk = data.values.slice(0, begin, end);
+    if (image_method) {
+      ImageMethodOptions image;
+      image.samples = options.samples.value_or(image.samples);
+      image.noise_fraction = options.noise_fraction.value_or(image.noise_fraction);
+      image.layer = options.layer;
+      image.seed = options.seed;
+      image.first_index = data.first_row + begin;
+      maps.push_back(ComputeImageMap(method, oracle, opened.layered.get(), chunk,
+                                     targets.slice(0, begin, end), image)
+                         .reshape({end - begin, -1}));
+    } else {
+      const PointBatch batch = MakePointBatch(chunk, options.seed, data.first_row + begin);
+      Explanation e = explainer->Explain(oracle, batch, targets.slice(0, begin, end));
+      const int64_t d = e.attributions.size(1);
+      maps.push_back(d == elements ? e.attributions : groups.SpreadToElements(e.attributions, shape));
+      parts.push_back(std::move(e));
+    }
+    progress.Update(end);
+  }
+  progress.Finish();
+  const torch::Tensor element_maps = torch::cat(maps, 0);
+
+  std::vector<std::string> header = data.names;
+  torch::Tensor values = element_maps;
+  // The CAMs read activations from the layered model directly, past the Oracle's query count.
+  std::string report = method + ": " + std::to_string(rows) + " point(s), " +
+                       (IsCamMethod(method) ? std::string("model queries not counted (CAM)")
+                                            : std::to_string(oracle.queries()) + " model queries");
+  if (!image_method) {
+    const Explanation explanation = Explanation::Concatenate(parts);
+    header.insert(header.end(), {"intercept", "loss", "r2"});
+    values = torch::cat({element_maps, explanation.intercepts.unsqueeze(1),
+                         explanation.loss.unsqueeze(1), explanation.r2.unsqueeze(1)}, 1);
+    report = explanation.BriefReport();
+  }
+  // Last column: the row's index among the data file's rows, so outputs of row ranges line up.
+  header.push_back("row");
+  values = torch::cat({values, torch::arange(data.first_row, data.first_row + rows,
+                                             torch::kDouble).unsqueeze(1)}, 1);
+  WriteCsvAtomically(options.out, header, values);
+
+  if (!options.heatmaps.empty()) {
+    std::vector<int64_t> image_shape = {rows};
+    image_shape.insert(image_shape.end(), shape.begin(), shape.end());
+    const torch::Tensor images = data.values.reshape(image_shape);
+    const torch::Tensor element_images = element_maps.reshape(image_shape);
+    for (int64_t i = 0; i < rows; ++i) {
+      std::vector<MontagePanel> panels;
+      if (IsCamMethod(method)) {
+        panels.push_back({method, element_images[i][0], PanelKind::kCamOverlay});
+      } else {
+        panels.push_back({method, element_images[i], PanelKind::kAttribution});
+        panels.push_back({method + " signed", element_images[i], PanelKind::kSignedAttribution});
+      }
+      WriteMontage(options.heatmaps + "/row" + std::to_string(data.first_row + i) + ".png",
+                   images[i], panels, MontageOptions{});
+    }
+  }
+  std::fprintf(stderr, "%s -> %s%s\n", report.c_str(), options.out.c_str(),
+               options.heatmaps.empty() ? "" : (" and " + options.heatmaps + "/row*.png").c_str());
+}
+
+}  // namespace lfa
