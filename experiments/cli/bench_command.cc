@@ -7,13 +7,14 @@
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/cuda.h>
 
-#include "experiments/io/csv.h"
-#include "experiments/data/paper_data.h"
-#include "explainers/recipes.h"
-#include "framework/errors.h"
-#include "experiments/io/idx.h"
 #include "experiments/cli/model_source.h"
 #include "experiments/cli/points_input.h"
+#include "experiments/data/paper_data.h"
+#include "experiments/io/atomic_file.h"
+#include "experiments/io/csv.h"
+#include "experiments/io/idx.h"
+#include "explainers/recipes.h"
+#include "framework/errors.h"
 #include "framework/feature_groups.h"
 
 namespace lfa {
@@ -68,7 +69,7 @@ void RunBench(const BenchCommandOptions& options) {
   if (options.samples < 1) Fail("--samples must be > 0, got ", options.samples);
   if (options.repeats < 1) Fail("--repeats must be > 0, got ", options.repeats);
   if (options.patch < 0) Fail("--patch must be >= 0 (0: no groups), got ", options.patch);
-  if (!options.out.empty()) CheckWritable(options.out);
+  if (!options.out.empty()) CheckOutputPath(options.out);
   std::vector<Implementation> implementations;
   if (options.implementation == "both") {
     implementations = {Implementation::kLfa, Implementation::kClassic};
@@ -138,7 +139,7 @@ void RunBench(const BenchCommandOptions& options) {
   }
   std::printf("%-28s %10.4f\n", "total", total);
   if (!options.out.empty()) {
-    WriteCsvAtomically(options.out,
+    WriteCsv(options.out,
                        {"explainer", "seconds", "value_rows", "gradient_rows", "bare_seconds", "ratio"},
                        torch::tensor(rows_out, torch::kDouble).reshape({-1, 5}), names);
   }

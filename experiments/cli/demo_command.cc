@@ -45,14 +45,14 @@ void RunDemo(const DemoCommandOptions& options) {
   for (const std::string& method : MethodNames()) {
     const RecipeOptions recipe{.samples = options.samples};
     const Explanation lfa = MakeExplainer(method, recipe)->Explain(oracle, batch, targets);
-    WriteCsvAtomically(options.out + "/" + method + ".csv", header,
+    WriteCsv(options.out + "/" + method + ".csv", header,
                        torch::cat({lfa.attributions, lfa.intercepts.unsqueeze(1),
                                    lfa.loss.unsqueeze(1), lfa.r2.unsqueeze(1)}, 1));
     std::printf("  %s\n", lfa.BriefReport().c_str());
     if (method == "clime") continue;
     const Explanation classic =
         MakeExplainer(method, recipe, Implementation::kClassic)->Explain(oracle, batch, targets);
-    WriteCsvAtomically(options.out + "/" + method + "_classic.csv", header,
+    WriteCsv(options.out + "/" + method + "_classic.csv", header,
                        torch::cat({classic.attributions, classic.intercepts.unsqueeze(1),
                                    classic.loss.unsqueeze(1), classic.r2.unsqueeze(1)}, 1));
     const double l1 = (classic.attributions - lfa.attributions).abs().sum(1).mean().item<double>();

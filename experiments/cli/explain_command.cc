@@ -5,11 +5,12 @@
 
 #include "experiments/cli/model_source.h"
 #include "experiments/cli/points_input.h"
+#include "experiments/io/atomic_file.h"
 #include "experiments/io/csv.h"
 #include "experiments/io/spec_file.h"
+#include "experiments/io/text.h"
 #include "experiments/report/heatmap.h"
 #include "experiments/report/progress.h"
-#include "experiments/report/table.h"
 #include "explainers/builtin_registry.h"
 #include "explainers/image_methods.h"
 #include "explainers/recipes.h"
@@ -93,7 +94,7 @@ void RunExplain(const ExplainCommandOptions& options) {
   if (options.output_index < 0) Fail("--output-index must be >= 0, got ", options.output_index);
   if (options.points_per_step < 1)
     Fail("points per step must be > 0, got ", options.points_per_step);
-  CheckWritable(options.out);
+  CheckOutputPath(options.out);
   const bool image_method = IsImageMethod(options.explainer);
   if (image_method && (!options.spec.empty() || options.implementation != "lfa" ||
                        !options.groups.empty() || options.kernel_width ||
@@ -202,7 +203,7 @@ void RunExplain(const ExplainCommandOptions& options) {
   header.push_back("row");
   values = torch::cat({values, torch::arange(data.first_row, data.first_row + rows,
                                              torch::kDouble).unsqueeze(1)}, 1);
-  WriteCsvAtomically(options.out, header, values);
+  WriteCsv(options.out, header, values);
 
   if (!options.heatmaps.empty()) {
     std::vector<int64_t> image_shape = {rows};

@@ -13,11 +13,11 @@
 #include "experiments/cli/bench_command.h"
 #include "experiments/cli/demo_command.h"
 #include "experiments/cli/explain_command.h"
+#include "experiments/io/text.h"
 #include "experiments/studies/images/image_study.h"
 #include "experiments/studies/localisation/localisation_study.h"
-#include "experiments/studies/roar/roar_study.h"
-#include "experiments/report/table.h"
 #include "experiments/studies/paper/paper_study.h"
+#include "experiments/studies/roar/roar_study.h"
 #include "framework/errors.h"
 
 namespace {

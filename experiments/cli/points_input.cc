@@ -4,7 +4,7 @@
 
 #include "experiments/io/csv.h"
 #include "experiments/io/idx.h"
-#include "experiments/report/table.h"
+#include "experiments/io/text.h"
 #include "framework/errors.h"
 #include "framework/feature_groups.h"
 

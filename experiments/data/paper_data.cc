@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "experiments/io/csv.h"
 #include "framework/errors.h"
 
 namespace lfa {

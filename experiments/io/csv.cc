@@ -1,90 +1,159 @@
 #include "experiments/io/csv.h"
 
-#include <unistd.h>
-
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
-#include <filesystem>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
+#include "experiments/io/atomic_file.h"
 #include "framework/errors.h"
 
 namespace lfa {
 namespace {
 
 std::string Trim(const std::string& s) {
-  const auto begin = s.find_first_not_of(" \t\r\"");
+  const auto begin = s.find_first_not_of(" \t\r");
   if (begin == std::string::npos) return "";
-  const auto end = s.find_last_not_of(" \t\r\"");
+  const auto end = s.find_last_not_of(" \t\r");
   return s.substr(begin, end - begin + 1);
 }
 
-std::vector<std::string> SplitLine(const std::string& line) {
-  std::vector<std::string> cells;
-  std::string cell;
-  bool quoted = false;
-  for (char c : line) {
-    if (c == '"') {
-      quoted = !quoted;
-    } else if (c == ',' && !quoted) {
-      cells.push_back(cell);
-      cell.clear();
-    } else if (c != '\r') {
-      cell += c;
-    }
-  }
-  cells.push_back(cell);
-  return cells;
+std::string ReadWhole(const std::string& path, const std::string& what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) Fail(what, " '", path, "' cannot be opened");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) Fail(what, " '", path, "': read failed");
+  return text.str();
 }
 
-std::string CsvName(const std::string& name) {
-  if (name.find_first_of(",\"") == std::string::npos) return name;
-  std::string quoted = "\"";
-  for (char c : name) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
+bool Blank(const std::vector<std::string>& record) {
+  return record.size() == 1 && Trim(record[0]).empty();
 }
 
 }  // namespace
 
+std::vector<std::vector<std::string>> ParseCsv(const std::string& text, const std::string& what) {
+  std::vector<std::vector<std::string>> records;
+  std::vector<std::string> record;
+  std::string field;
+  bool quoted = false;
+  int64_t line = 1;
+  const auto end_record = [&] {
+    record.push_back(std::move(field));
+    field.clear();
+    if (!Blank(record)) records.push_back(std::move(record));
+    record.clear();
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        if (c == '\n') ++line;
+        field += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      record.push_back(std::move(field));
+      field.clear();
+    } else if (c == '\n') {
+      end_record();
+      ++line;
+    } else if (c != '\r') {
+      field += c;
+    }
+  }
+  if (quoted) Fail(what, ": a quoted field opened before line ", line, " is never closed");
+  if (!field.empty() || !record.empty()) end_record();
+  return records;
+}
+
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
 CsvTable ReadCsv(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) Fail("data file '", path, "' cannot be opened");
+  const std::string what = "data file '" + path + "'";
+  const auto records = ParseCsv(ReadWhole(path, "data file"), what);
+  if (records.empty() || (records.size() == 1 && records[0].empty())) Fail(what, " is empty");
   CsvTable table;
   table.path = path;
-  std::string line;
-  if (!std::getline(in, line) || Trim(line).empty()) Fail("data file '", path, "' is empty");
-  table.header = SplitLine(line);
+  table.header = records[0];
   const size_t columns = table.header.size();
+  if (records.size() == 1) Fail(what, " has a header but no rows");
   std::vector<double> values;
-  int64_t rows = 0, line_number = 1;
-  while (std::getline(in, line)) {
-    ++line_number;
-    if (Trim(line).empty()) continue;
-    const auto cells = SplitLine(line);
+  values.reserve((records.size() - 1) * columns);
+  for (size_t r = 1; r < records.size(); ++r) {
+    const auto& cells = records[r];
+    const size_t line_number = r + 1;
     if (cells.size() != columns)
-      Fail("data file '", path, "' line ", line_number, ": ", cells.size(), " cells, header has ",
-           columns);
+      Fail(what, " line ", line_number, ": ", cells.size(), " cells, header has ", columns);
     for (size_t j = 0; j < columns; ++j) {
       const std::string cell = Trim(cells[j]);
       char* end = nullptr;
       errno = 0;
       const double v = std::strtod(cell.c_str(), &end);
       if (cell.empty() || *end != '\0' || errno == ERANGE)
-        Fail("data file '", path, "' line ", line_number, " column '", Trim(table.header[j]),
-             "': '", cell, "' is not a number");
+        Fail(what, " line ", line_number, " column '", Trim(table.header[j]), "': '", cell,
+             "' is not a number");
       if (!std::isfinite(v))
-        Fail("data file '", path, "' line ", line_number, " column '", Trim(table.header[j]),
-             "': value ", cell, " is not finite");
+        Fail(what, " line ", line_number, " column '", Trim(table.header[j]), "': value ", cell,
+             " is not finite");
       values.push_back(v);
     }
-    ++rows;
   }
-  if (rows == 0) Fail("data file '", path, "' has a header but no rows");
+  const auto rows = static_cast<int64_t>(records.size() - 1);
   table.values = torch::tensor(values, torch::kDouble).reshape({rows, static_cast<int64_t>(columns)});
   return table;
+}
+
+TextTable ReadTextCsv(const std::string& path) {
+  const std::string what = "table '" + path + "'";
+  auto records = ParseCsv(ReadWhole(path, "table"), what);
+  if (records.empty()) Fail(what, " is empty");
+  TextTable table;
+  table.header = std::move(records[0]);
+  for (size_t r = 1; r < records.size(); ++r) {
+    if (records[r].size() != table.header.size())
+      Fail(what, " record ", r + 1, ": ", records[r].size(), " fields, header has ",
+           table.header.size());
+    table.rows.push_back(std::move(records[r]));
+  }
+  return table;
+}
+
+size_t TextTable::Column(const std::string& name, const std::string& what) const {
+  for (size_t j = 0; j < header.size(); ++j)
+    if (Trim(header[j]) == name) return j;
+  Fail(what, ": no column '", name, "'");
+}
+
+void TextTable::Write(const std::string& path) const {
+  std::string text;
+  const auto append = [&text](const std::vector<std::string>& cells) {
+    for (size_t j = 0; j < cells.size(); ++j) {
+      if (j) text += ',';
+      text += CsvField(cells[j]);
+    }
+    text += '\n';
+  };
+  append(header);
+  for (const auto& row : rows) append(row);
+  WriteFileAtomically(path, text);
 }
 
 torch::Tensor CsvTable::DropColumn(const std::string& name) {
@@ -102,52 +171,34 @@ torch::Tensor CsvTable::DropColumn(const std::string& name) {
   return column;
 }
 
-void CheckWritable(const std::string& path) {
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  if (fs::is_directory(target)) Fail("output path '", path, "' is a directory");
-  fs::path dir = target.parent_path();
-  if (dir.empty()) dir = ".";
-  if (fs::exists(dir) && !fs::is_directory(dir))
-    Fail("output path '", path, "': '", dir.string(), "' is not a directory");
-  if (!fs::is_directory(dir)) Fail("output path '", path, "': directory '", dir.string(), "' does not exist");
-  if (::access(dir.c_str(), W_OK) != 0)
-    Fail("output path '", path, "': directory '", dir.string(), "' is not writable");
-  if (fs::exists(target) && ::access(target.c_str(), W_OK) != 0)
-    Fail("output path '", path, "' exists and is not writable");
-}
-
-void WriteCsvAtomically(const std::string& path, const std::vector<std::string>& header,
-                        const torch::Tensor& values, const std::vector<std::string>& labels) {
-  CheckWritable(path);
-  const std::string temporary = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(temporary);
-    if (!out) Fail("output path '", path, "': cannot create '", temporary, "'");
-    for (size_t j = 0; j < header.size(); ++j) out << (j ? "," : "") << CsvName(header[j]);
-    out << '\n';
-    const torch::Tensor v = values.to(torch::kDouble).contiguous();
-    const double* data = v.data_ptr<double>();
-    char buffer[64];
-    const bool labelled = !labels.empty();
-    for (int64_t i = 0; i < v.size(0); ++i) {
-      if (labelled) out << CsvName(labels.at(i));
-      for (int64_t j = 0; j < v.size(1); ++j) {
-        std::snprintf(buffer, sizeof(buffer), "%.10g", data[i * v.size(1) + j]);
-        out << (j || labelled ? "," : "") << buffer;
-      }
-      out << '\n';
+void WriteCsv(const std::string& path, const std::vector<std::string>& header,
+              const torch::Tensor& values, const std::vector<std::string>& labels) {
+  AtomicFile file(path);
+  std::string text;
+  for (size_t j = 0; j < header.size(); ++j) {
+    if (j) text += ',';
+    text += CsvField(header[j]);
+  }
+  text += '\n';
+  const torch::Tensor v = values.to(torch::kDouble).contiguous();
+  const double* data = v.data_ptr<double>();
+  const bool labelled = !labels.empty();
+  char buffer[64];
+  for (int64_t i = 0; i < v.size(0); ++i) {
+    if (labelled) text += CsvField(labels.at(i));
+    for (int64_t j = 0; j < v.size(1); ++j) {
+      std::snprintf(buffer, sizeof(buffer), "%.10g", data[i * v.size(1) + j]);
+      if (j || labelled) text += ',';
+      text += buffer;
     }
-    out.flush();
-    if (!out) {
-      std::remove(temporary.c_str());
-      Fail("output path '", path, "': write failed");
+    text += '\n';
+    if (text.size() > (size_t{1} << 20)) {  // stream large tables
+      file.Write(text);
+      text.clear();
     }
   }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    std::remove(temporary.c_str());
-    Fail("output path '", path, "': cannot rename the temporary file (", std::strerror(errno), ")");
-  }
+  file.Write(text);
+  file.Commit();
 }
 
 }  // namespace lfa

@@ -1,14 +1,25 @@
-// CSV tables: a header row and numeric cells, as researchers keep tabular datasets.
+// CSV: the one reader and writer of comma-separated tables (RFC 4180).
 //
-// ReadCsv copes with the paper's files: column names with stray spaces are kept as written
-// (trimmed only for matching), the target may be the last column. Every cell must parse as a
-// finite number; otherwise the error names the file, the 1-based line and the column.
-// WriteCsvAtomically writes to a temporary file beside the target and renames it into place, so a
-// failed run never leaves a half-written output.
+// Reading: a header row, then records. Fields may be quoted ("a, b" keeps its comma; "" inside a
+// quoted field is one quote); \r\n and \n both end a record; blank lines are skipped. Two views of
+// the same records:
+//   ReadCsv       numeric data sets, as researchers keep them: every cell must parse as a finite
+//                 number, or the error names the file, the 1-based line and the column. Column
+//                 names with stray spaces are kept as written (trimmed only for matching), and the
+//                 target may be dropped by name or as "last".
+//   ReadTextCsv   tables of text cells (the released results, a study's journal), read back as
+//                 written; every record must have the header's number of fields.
+//
+// Writing: WriteCsv (numbers, with an optional first text column) and TextTable::Write (text
+// cells). Fields that contain a comma, a quote or a line break are quoted; numbers print with ten
+// significant digits ("%.10g"). Both write through an AtomicFile (atomic_file.h): a failed run
+// never leaves a half-written table.
 //
 //   CsvTable table = ReadCsv("heloc-clean-test20-normalized-subset.csv");
-//   table.DropColumn("last");                     // the target
-//   WriteCsvAtomically("out.csv", names, values);  // values [rows, cols] float64
+//   table.DropColumn("last");                              // the target
+//   WriteCsv("out.csv", names, values);                    // values [rows, cols] float64
+//   TextTable t{{"model", "metric"}, {{"cnn", "deletion, AUC"}}};
+//   t.Write("metrics.csv");                                // cnn,"deletion, AUC"
 #pragma once
 
 #include <string>
@@ -27,13 +38,26 @@ struct CsvTable {
   torch::Tensor DropColumn(const std::string& name);
 };
 
-CsvTable ReadCsv(const std::string& path);
+struct TextTable {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
 
-// Fails with InvalidInput when `path` cannot be created (missing or read-only directory).
-void CheckWritable(const std::string& path);
+  // Index of the column named `name`; InvalidInput naming the table when there is none.
+  size_t Column(const std::string& name, const std::string& what = "table") const;
+  // Writes `path` atomically, every field quoted where it must be.
+  void Write(const std::string& path) const;
+};
+
+CsvTable ReadCsv(const std::string& path);
+TextTable ReadTextCsv(const std::string& path);
+
+// The records of CSV text (header first), fields unquoted; `what` names the source in errors.
+std::vector<std::vector<std::string>> ParseCsv(const std::string& text, const std::string& what);
+// One field as CSV writes it: quoted when it holds a comma, a quote or a line break.
+std::string CsvField(const std::string& text);
 
 // `labels`, when given, is a first text column (one label per row; its name is header[0]).
-void WriteCsvAtomically(const std::string& path, const std::vector<std::string>& header,
-                        const torch::Tensor& values, const std::vector<std::string>& labels = {});
+void WriteCsv(const std::string& path, const std::vector<std::string>& header,
+              const torch::Tensor& values, const std::vector<std::string>& labels = {});
 
 }  // namespace lfa

@@ -1,7 +1,5 @@
 #include "experiments/report/heatmap.h"
 
-#include <png.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -12,6 +10,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "experiments/io/png.h"
 #include "explainers/cam.h"
 #include "framework/errors.h"
 
@@ -30,21 +29,6 @@ std::string ShapeOf(const torch::Tensor& tensor) {
 // even, which would make 0.5 -> 0 but 1.5 -> 2).
 uint8_t ToByte(double value) {
   return static_cast<uint8_t>(std::floor(std::clamp(value, 0.0, 255.0) + 0.5));
-}
-
-// ------------------------------------------------------------------------------------------------
-// PNG through libpng's simplified API.
-
-void CheckOutputDirectory(const std::string& path) {
-  if (path.empty()) Fail("png: output path is empty");
-  fs::path parent = fs::path(path).parent_path();
-  if (parent.empty()) parent = ".";
-  std::error_code error;
-  if (!fs::exists(parent, error))
-    Fail("png '", path, "': directory '", parent.string(), "' does not exist");
-  if (!fs::is_directory(parent, error))
-    Fail("png '", path, "': '", parent.string(), "' is not a directory");
-  if (fs::is_directory(path, error)) Fail("png '", path, "': is a directory");
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -285,68 +269,6 @@ torch::Tensor PanelTile(const MontagePanel& panel, const torch::Tensor& image, i
 }
 
 }  // namespace
-
-void WritePng(const std::string& path, const torch::Tensor& rgb) {
-  if (!rgb.defined()) Fail("png '", path, "': pixels are undefined");
-  if (rgb.scalar_type() != torch::kUInt8)
-    Fail("png '", path, "': pixels must be uint8, got dtype ", rgb.scalar_type());
-  const bool grey = rgb.dim() == 2 || (rgb.dim() == 3 && rgb.size(2) == 1);
-  if (!grey && !(rgb.dim() == 3 && rgb.size(2) == 3))
-    Fail("png '", path, "': pixels must be [H, W, 3] or [H, W], got shape ", ShapeOf(rgb));
-  const int64_t height = rgb.size(0), width = rgb.size(1);
-  if (height < 1 || width < 1) Fail("png '", path, "': image is empty, shape ", ShapeOf(rgb));
-  if (height > INT32_MAX || width * 3 > INT32_MAX)
-    Fail("png '", path, "': image too large for PNG, shape ", ShapeOf(rgb));
-  CheckOutputDirectory(path);
-  const torch::Tensor pixels = rgb.to(torch::kCPU).contiguous();
-
-  png_image image;
-  std::memset(&image, 0, sizeof image);
-  image.version = PNG_IMAGE_VERSION;
-  image.width = static_cast<png_uint_32>(width);
-  image.height = static_cast<png_uint_32>(height);
-  image.format = grey ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB;
-  const std::string temporary = path + ".tmp";
-  std::error_code ignored;
-  if (!png_image_write_to_file(&image, temporary.c_str(), /*convert_to_8bit=*/0,
-                               pixels.data_ptr<uint8_t>(), /*row_stride=*/0, nullptr)) {
-    const std::string message = image.message;
-    png_image_free(&image);
-    fs::remove(temporary, ignored);
-    Fail("png '", path, "': cannot write '", temporary, "': ", message);
-  }
-  std::error_code error;
-  fs::rename(temporary, path, error);
-  if (error) {
-    fs::remove(temporary, ignored);
-    Fail("png '", path, "': cannot rename '", temporary, "' onto it: ", error.message());
-  }
-}
-
-torch::Tensor ReadPng(const std::string& path) {
-  std::error_code error;
-  if (!fs::exists(path, error)) Fail("png '", path, "': no such file");
-  if (fs::is_directory(path, error)) Fail("png '", path, "': is a directory");
-  png_image image;
-  std::memset(&image, 0, sizeof image);
-  image.version = PNG_IMAGE_VERSION;
-  if (!png_image_begin_read_from_file(&image, path.c_str())) {
-    const std::string message = image.message;
-    png_image_free(&image);
-    Fail("png '", path, "': not a readable PNG file (", message, ")");
-  }
-  image.format = PNG_FORMAT_RGB;
-  torch::Tensor rgb = torch::empty(
-      {static_cast<int64_t>(image.height), static_cast<int64_t>(image.width), 3}, torch::kUInt8);
-  const png_color black = {0, 0, 0};
-  if (!png_image_finish_read(&image, &black, rgb.data_ptr<uint8_t>(), /*row_stride=*/0,
-                             nullptr)) {
-    const std::string message = image.message;
-    png_image_free(&image);
-    Fail("png '", path, "': corrupt PNG data (", message, ")");
-  }
-  return rgb;
-}
 
 double Percentile(const torch::Tensor& values, double percentile) {
   if (!(percentile >= 0.0 && percentile <= 100.0))

@@ -65,10 +65,7 @@
 //   WritePng("out/map.png", Colourise(DisplayMap(ig_map, {.signed_map = true}),
 //                                     Colormap::kBlueWhiteRed));
 //
-// PNG files are written and read through libpng's simplified API: 8-bit RGB (or grey for a [H, W]
-// tensor), written to `path + ".tmp"` and renamed onto `path`, so a reader never sees half a file.
-// Errors (missing or non-directory parent, unwritable file, missing or non-PNG input, bad shapes or
-// dtypes) are InvalidInput naming the path or the value.
+// PNG files are written and read by experiments/io/png.h (atomically, errors naming the path).
 //
 // WARNING: images are drawn as values in [0, 1]; an image normalised for a model (mean/std) must be
 // mapped back first, or it shows clipped. Each map is scaled on its own (its own percentile cap),
@@ -82,13 +79,9 @@
 
 #include <torch/types.h>
 
+#include "experiments/io/png.h"
+
 namespace lfa {
-
-// rgb: uint8 [H, W, 3] or grey [H, W] (or [H, W, 1]), on any device; H, W >= 1.
-void WritePng(const std::string& path, const torch::Tensor& rgb);
-
-// Any PNG (grey, palette, 16-bit, with alpha composited onto black) -> uint8 [H, W, 3].
-torch::Tensor ReadPng(const std::string& path);
 
 // The P-th percentile (0 <= P <= 100) of all the values of a non-empty tensor, numpy's "linear".
 double Percentile(const torch::Tensor& values, double percentile);

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include "experiments/io/atomic_file.h"
 #include "experiments/io/checksum.h"
 #include "experiments/io/csv.h"
 #include "framework/errors.h"
@@ -416,7 +417,7 @@ ZooEntry LoadOrTrain(const ZooTrainingOptions& options, const FashionMnist& data
   const nlohmann::json key = CacheKey(options, fingerprint);
   const std::string path =
       (std::filesystem::path(dir) / CacheFileName(options, fingerprint)).string();
-  CheckWritable(path);
+  CheckOutputPath(path);
 
   if (std::filesystem::exists(path)) {
     try {

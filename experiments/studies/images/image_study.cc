@@ -10,9 +10,13 @@
 #include <sstream>
 
 #include "experiments/data/fashion_mnist.h"
+#include "experiments/io/atomic_file.h"
+#include "experiments/io/csv.h"
+#include "experiments/io/text.h"
 #include "experiments/report/heatmap.h"
+#include "experiments/report/markdown.h"
 #include "experiments/report/progress.h"
-#include "experiments/report/table.h"
+#include "experiments/studies/common/study_output.h"
 #include "experiments/zoo/model_zoo.h"
 #include "explainers/builtin_registry.h"
 #include "explainers/image_methods.h"
@@ -276,7 +280,7 @@ void WriteImageStudyReport(const ImageStudyOptions& options, double seconds,
   for (const auto& r : results)
     for (const auto& m : r.montages) md << "![" << r.model << " " << m << "](" << m << ")\n\n";
 
-  WriteTextAtomically(options.out + "/report.md", md.str());
+  WriteFileAtomically(options.out + "/report.md", md.str());
   std::fprintf(stderr, "study images: %.0f s; wrote %s/{models,metrics,nfl}.csv, heatmaps/, report.md\n",
                seconds, options.out.c_str());
 }

@@ -14,10 +14,14 @@
 
 #include "experiments/data/fashion_mnist.h"
 #include "experiments/data/ground_truth.h"
-#include "experiments/zoo/model_zoo.h"
+#include "experiments/io/atomic_file.h"
+#include "experiments/io/csv.h"
+#include "experiments/io/text.h"
+#include "experiments/report/markdown.h"
 #include "experiments/report/plot.h"
 #include "experiments/report/progress.h"
-#include "experiments/report/table.h"
+#include "experiments/studies/common/study_output.h"
+#include "experiments/zoo/model_zoo.h"
 #include "explainers/image_methods.h"
 #include "explainers/recipes.h"
 #include "framework/errors.h"
@@ -366,7 +370,7 @@ void WriteReport(const LocalisationStudyOptions& options, double seconds,
             "noisy copies equal the clean ones.\n";
   }
 
-  WriteTextAtomically(options.out + "/report.md", md.str());
+  WriteFileAtomically(options.out + "/report.md", md.str());
 }
 
 }  // namespace

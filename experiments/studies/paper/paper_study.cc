@@ -13,10 +13,11 @@
 #include <ATen/Parallel.h>
 
 #include "experiments/data/paper_data.h"
+#include "experiments/io/atomic_file.h"
 #include "experiments/io/csv.h"
+#include "experiments/report/markdown.h"
 #include "experiments/report/plot.h"
 #include "experiments/report/progress.h"
-#include "experiments/report/table.h"
 #include "explainers/builtin_registry.h"
 #include "explainers/recipes.h"
 #include "framework/errors.h"
@@ -320,7 +321,7 @@ void WriteReport(const ReproduceOptions& options, double seconds, const TextTabl
     md << "\n## Plots\n\n";
     for (const auto& [file, caption] : plots) md << "![" << caption << "](" << file << ")\n\n";
   }
-  WriteTextAtomically(options.out + "/report.md", md.str());
+  WriteFileAtomically(options.out + "/report.md", md.str());
 }
 
 // Plots with gnuplot (installed by scripts/setup.sh): the data of each panel goes to
@@ -480,7 +481,7 @@ void RunReproducePaper(const ReproduceOptions& given) {
     if (std::filesystem::is_directory(guess)) options.reference_dir = guess;
   }
   std::filesystem::create_directories(options.out);
-  CheckWritable(options.out + "/exp1.csv");
+  CheckOutputPath(options.out + "/exp1.csv");
   const auto start = std::chrono::steady_clock::now();
 
   TextTable exp1{{"dataset", "model", "classic", "lfa", "l1_mean", "cosine_mean"}, {}};

@@ -15,11 +15,14 @@
 #include <set>
 #include <sstream>
 
+#include "experiments/io/atomic_file.h"
 #include "experiments/io/checksum.h"
-#include "experiments/zoo/model_zoo.h"
+#include "experiments/io/csv.h"
+#include "experiments/io/text.h"
+#include "experiments/report/markdown.h"
 #include "experiments/report/plot.h"
 #include "experiments/report/progress.h"
-#include "experiments/report/table.h"
+#include "experiments/zoo/model_zoo.h"
 #include "explainers/image_methods.h"
 #include "explainers/recipes.h"
 #include "framework/errors.h"
@@ -391,7 +394,7 @@ void WriteReport(const RoarStudyOptions& options, const FashionMnist& data, doub
         "mean also writes a mask shape into the image; the retrained model can read the shape "
         "itself, which is why ROAR accuracy can stay far above chance even at t = 0.9.\n";
 
-  WriteTextAtomically(options.out + "/report.md", md.str());
+  WriteFileAtomically(options.out + "/report.md", md.str());
 }
 
 }  // namespace

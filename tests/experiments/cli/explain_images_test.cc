@@ -115,7 +115,7 @@ TEST_F(ExplainImagesTest, CsvPixelsWithInputShapeAndHeatmaps) {
   const std::string csv = dir_ + "/pixels.csv";
   std::vector<std::string> header;
   for (int j = 0; j < 16; ++j) header.push_back('p' + std::to_string(j));
-  WriteCsvAtomically(csv, header, Images(0, 3));
+  WriteCsv(csv, header, Images(0, 3));
   ExplainCommandOptions options;
   options.data = csv;
   options.input_shape = {1, 4, 4};
@@ -171,7 +171,7 @@ TEST_F(ExplainImagesTest, BadImageInputIsNamed) {
   ExpectInvalid(with([&](auto& o) { o.data = truncated; }), "truncated");
   // CSV pixels whose count does not fit the shape.
   const std::string csv = dir_ + "/short.csv";
-  WriteCsvAtomically(csv, {"a", "b", "c"}, torch::ones({2, 3}, torch::kDouble));
+  WriteCsv(csv, {"a", "b", "c"}, torch::ones({2, 3}, torch::kDouble));
   ExpectInvalid(with([&](auto& o) { o.data = csv; o.input_shape = {1, 4, 4}; }),
                 "each row of data file");
   ExpectInvalid(with([&](auto& o) { o.data = dir_ + "/none.idx"; }), "does not exist");

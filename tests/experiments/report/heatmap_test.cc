@@ -9,6 +9,7 @@
 //   - montage sizes and tile positions from the documented formula, the input tile equal to the
 //     scaled image, titles drawn where the formula puts them, and every bad input naming itself.
 
+#include "experiments/io/png.h"
 #include "experiments/report/heatmap.h"
 
 #include <unistd.h>
@@ -123,7 +124,7 @@ TEST_F(HeatmapTest, PngErrorsNameThePath) {
   // Not writable even for root: libpng's fopen fails and the error says so.
   if (std::filesystem::is_directory("/proc")) {
     ExpectInvalid([&] { WritePng("/proc/lfa_heatmap_test.png", rgb); },
-                  {"/proc/lfa_heatmap_test.png", "cannot write"});
+                  {"/proc/lfa_heatmap_test.png", "cannot create"});
   }
   ExpectInvalid([&] { WritePng(Path("f.png"), torch::zeros({2, 2, 3})); },
                 {Path("f.png"), "uint8", "Float"});
