@@ -17,18 +17,24 @@ namespace lfa {
 const ComponentRegistry& DefaultRegistry() {
   static const ComponentRegistry registry = [] {
     ComponentRegistry r;
-    r.AddNeighbourhood("gaussian", &GaussianNeighbourhood::FromJson);
-    r.AddNeighbourhood("bernoulli_mask", &BernoulliMaskNeighbourhood::FromJson);
-    r.AddNeighbourhood("shapley_coalitions", &ShapleyCoalitionsNeighbourhood::FromJson);
-    r.AddNeighbourhood("one_hot_removal", &OneHotRemovalNeighbourhood::FromJson);
-    r.AddNeighbourhood("scale_path", &ScalePathNeighbourhood::FromJson);
-    r.AddLoss("squared", &SquaredLoss::FromJson);
-    r.AddLoss("gradient_matching", &GradientMatchingLoss::FromJson);
-    r.AddSurrogate("linear", &LinearSurrogate::FromJson);
-    r.AddSurrogate("logistic", &LogisticSurrogate::FromJson);
-    r.AddSolver("auto", &AutoSolver::FromJson);
-    r.AddSolver("closed_form", &ClosedFormSolver::FromJson);
-    r.AddSolver("ceres", &CeresSolver::FromJson);
+    r.AddNeighbourhood("gaussian", &GaussianNeighbourhood::FromJson,
+                       GaussianNeighbourhood::Examples());
+    r.AddNeighbourhood("bernoulli_mask", &BernoulliMaskNeighbourhood::FromJson,
+                       BernoulliMaskNeighbourhood::Examples());
+    r.AddNeighbourhood("shapley_coalitions", &ShapleyCoalitionsNeighbourhood::FromJson,
+                       ShapleyCoalitionsNeighbourhood::Examples());
+    r.AddNeighbourhood("one_hot_removal", &OneHotRemovalNeighbourhood::FromJson,
+                       OneHotRemovalNeighbourhood::Examples());
+    r.AddNeighbourhood("scale_path", &ScalePathNeighbourhood::FromJson,
+                       ScalePathNeighbourhood::Examples());
+    r.AddLoss("squared", &SquaredLoss::FromJson, SquaredLoss::Examples());
+    r.AddLoss("gradient_matching", &GradientMatchingLoss::FromJson,
+              GradientMatchingLoss::Examples());
+    r.AddSurrogate("linear", &LinearSurrogate::FromJson, LinearSurrogate::Examples());
+    r.AddSurrogate("logistic", &LogisticSurrogate::FromJson, LogisticSurrogate::Examples());
+    r.AddSolver("auto", &AutoSolver::FromJson, AutoSolver::Examples());
+    r.AddSolver("closed_form", &ClosedFormSolver::FromJson, ClosedFormSolver::Examples());
+    r.AddSolver("ceres", &CeresSolver::FromJson, CeresSolver::Examples());
     return r;
   }();
   return registry;

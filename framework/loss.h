@@ -13,8 +13,9 @@
 //
 //   LocalProblem p = GradientMatchingLoss().Build(oracle, neighbourhood, points, sample, targets);
 //
-// To add a loss: subclass, implement Build/ToJson and FromJson, register it in explainers/builtin_registry.cc, and
-// instantiate the loss contract suite (docs/losses.md).
+// To add a loss: subclass, implement Build/ToJson, FromJson and Examples, and register it in
+// explainers/builtin_registry.cc; the loss contract suite then runs on its examples
+// (docs/losses.md).
 #pragma once
 
 #include <string>

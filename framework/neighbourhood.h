@@ -17,8 +17,9 @@
 // beside them). Samples come back as xi [N, S, d] and weights [N, S], float64. Point i's draws come
 // only from StreamSeed(seed, first_index + i, kNeighbourhood), so they do not depend on the batch.
 //
-// To add a neighbourhood: subclass, implement the four virtuals and FromJson, add one line to
-// DefaultRegistry() (explainers/builtin_registry.cc), instantiate the contract suite in tests/ (docs/neighbourhoods.md).
+// To add a neighbourhood: subclass, implement the virtuals, FromJson and Examples, and add one line
+// to DefaultRegistry() (explainers/builtin_registry.cc); the contract suite then runs on its
+// examples (docs/extending.md).
 //
 // WARNING: Decode must be built from differentiable torch ops on xi (no .item(), no in-place
 // writes into xi); otherwise gradient-matching explainers silently get zero gradients.

@@ -11,9 +11,9 @@
 // metrics, and per-sample double evaluation with parameter Jacobians (Value, InputGradientAt) for
 // iterative solvers.
 //
-// To add a surrogate: subclass, implement the virtuals and FromJson, register it in explainers/builtin_registry.cc,
-// instantiate the surrogate contract suite (tests/surrogates/surrogate_loss_contract_test.cc), see
-// docs/surrogates.md.
+// To add a surrogate: subclass, implement the virtuals, FromJson and Examples, and register it in
+// explainers/builtin_registry.cc; the surrogate and solver contract suites then run on its
+// examples (docs/surrogates.md).
 //
 // WARNING: with the gradient-matching loss the intercept of a linear g is not identified (its
 // gradient does not depend on b); solvers report b = 0.

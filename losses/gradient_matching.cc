@@ -12,6 +12,10 @@ std::unique_ptr<Loss> GradientMatchingLoss::FromJson(const nlohmann::json& spec)
   return std::make_unique<GradientMatchingLoss>();
 }
 
+std::vector<PartExample> GradientMatchingLoss::Examples() {
+  return {{.name = "", .spec = nlohmann::json::parse(R"({"type": "gradient_matching"})")}};
+}
+
 torch::Tensor PulledBackGradients(Oracle& oracle, const Neighbourhood& neighbourhood,
                                   const PointBatch& points, const torch::Tensor& xi,
                                   const torch::Tensor& targets) {

@@ -13,13 +13,18 @@
 // as 0).
 #pragma once
 
+#include <vector>
+
 #include "framework/loss.h"
+#include "framework/part_example.h"
 
 namespace lfa {
 
 class GradientMatchingLoss : public Loss {
  public:
   static std::unique_ptr<Loss> FromJson(const nlohmann::json& spec);
+  // The specs its contract suites run on (framework/part_example.h).
+  static std::vector<PartExample> Examples();
 
   std::string type() const override { return "gradient_matching"; }
   LocalProblem Build(Oracle& oracle, const Neighbourhood& neighbourhood, const PointBatch& points,

@@ -18,6 +18,13 @@ std::unique_ptr<Loss> SquaredLoss::FromJson(const nlohmann::json& spec) {
   return std::make_unique<SquaredLoss>(options);
 }
 
+std::vector<PartExample> SquaredLoss::Examples() {
+  return {
+      {.name = "value", .spec = nlohmann::json::parse(R"({"type": "squared", "response": "value"})")},
+      {.name = "delta", .spec = nlohmann::json::parse(R"({"type": "squared", "response": "delta"})")},
+  };
+}
+
 LocalProblem SquaredLoss::Build(Oracle& oracle, const Neighbourhood& neighbourhood,
                                 const PointBatch& points, const NeighbourhoodSample& sample,
                                 const torch::Tensor& targets) const {

@@ -6,7 +6,10 @@
 //   SquaredLoss loss({.response = "delta"});
 #pragma once
 
+#include <vector>
+
 #include "framework/loss.h"
+#include "framework/part_example.h"
 
 namespace lfa {
 
@@ -18,6 +21,8 @@ class SquaredLoss : public Loss {
  public:
   explicit SquaredLoss(SquaredLossOptions options = {});
   static std::unique_ptr<Loss> FromJson(const nlohmann::json& spec);
+  // The specs its contract suites run on (framework/part_example.h).
+  static std::vector<PartExample> Examples();
 
   std::string type() const override { return "squared"; }
   LocalProblem Build(Oracle& oracle, const Neighbourhood& neighbourhood, const PointBatch& points,

@@ -38,6 +38,41 @@ std::unique_ptr<Neighbourhood> BernoulliMaskNeighbourhood::FromJson(const nlohma
   return std::make_unique<BernoulliMaskNeighbourhood>(options);
 }
 
+std::vector<NeighbourhoodExample> BernoulliMaskNeighbourhood::Examples() {
+  const std::vector<int64_t> flat = {5}, image = {1, 4, 4};  // 2 x 2 patches: 4 groups
+  return {
+      {.name = "exponential",
+       .spec = nlohmann::json::parse(
+           R"({"type": "bernoulli_mask", "kernel": "exponential", "width": 1.5})"),
+       .input_shape = flat,
+       .dimension = 5},
+      {.name = "shapley",
+       .spec = nlohmann::json::parse(R"({"type": "bernoulli_mask", "kernel": "shapley"})"),
+       .input_shape = flat,
+       .dimension = 5},
+      {.name = "uniform_baseline",
+       .spec = nlohmann::json::parse(R"({"type": "bernoulli_mask", "p": 0.3, "kernel": "uniform",
+                                         "baseline": [0.1, -0.2, 0.3, 0.0, 0.5]})"),
+       .input_shape = flat,
+       .dimension = 5},
+      {.name = "explicit_groups",
+       .spec = nlohmann::json::parse(R"({"type": "bernoulli_mask", "kernel": "exponential",
+           "baseline": 0.25, "groups": {"type": "explicit", "ids": [0, 1, 1, 2, 0]}})"),
+       .input_shape = flat,
+       .dimension = 3},
+      {.name = "patches",
+       .spec = nlohmann::json::parse(R"({"type": "bernoulli_mask", "kernel": "shapley",
+                                         "groups": {"type": "patch", "size": 2}})"),
+       .input_shape = image,
+       .dimension = 4},
+      {.name = "blur_baseline_patches",
+       .spec = nlohmann::json::parse(R"({"type": "bernoulli_mask", "kernel": "exponential",
+           "baseline": {"type": "blur", "sigma": 0.8}, "groups": {"type": "patch", "size": 2}})"),
+       .input_shape = image,
+       .dimension = 4},
+  };
+}
+
 NeighbourhoodSample BernoulliMaskNeighbourhood::Sample(const PointBatch& points,
                                                        int64_t samples) const {
   const int64_t n = points.size(), g = Dimension(points.input_shape);

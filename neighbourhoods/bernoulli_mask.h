@@ -20,6 +20,9 @@
 // groups); use feature groups or shapley_coalitions there.
 #pragma once
 
+#include <vector>
+
+#include "framework/part_example.h"
 #include "neighbourhoods/baseline.h"
 #include "neighbourhoods/mask_neighbourhood.h"
 
@@ -38,6 +41,8 @@ class BernoulliMaskNeighbourhood : public MaskNeighbourhood {
  public:
   explicit BernoulliMaskNeighbourhood(BernoulliMaskOptions options = {});
   static std::unique_ptr<Neighbourhood> FromJson(const nlohmann::json& spec);
+  // The specs its contract suites run on (framework/part_example.h).
+  static std::vector<NeighbourhoodExample> Examples();
 
   std::string type() const override { return "bernoulli_mask"; }
   NeighbourhoodSample Sample(const PointBatch& points, int64_t samples) const override;

@@ -34,6 +34,24 @@ std::unique_ptr<Neighbourhood> GaussianNeighbourhood::FromJson(const nlohmann::j
   return std::make_unique<GaussianNeighbourhood>(options);
 }
 
+std::vector<NeighbourhoodExample> GaussianNeighbourhood::Examples() {
+  return {
+      {.name = "",
+       .spec = nlohmann::json::parse(R"({"type": "gaussian", "sigma": 0.3})"),
+       .input_shape = {5},
+       .dimension = 5},
+      {.name = "image",
+       .spec = nlohmann::json::parse(R"({"type": "gaussian"})"),
+       .input_shape = {1, 4, 4},
+       .dimension = 16},
+      {.name = "sigma_fraction",
+       .spec = nlohmann::json::parse(
+           R"({"type": "gaussian", "sigma_fraction": 0.2, "antithetic": true})"),
+       .input_shape = {1, 4, 4},
+       .dimension = 16},
+  };
+}
+
 int64_t GaussianNeighbourhood::Dimension(const std::vector<int64_t>& input_shape) const {
   return NumElements(input_shape);
 }

@@ -25,8 +25,10 @@
 #pragma once
 
 #include <optional>
+#include <vector>
 
 #include "framework/neighbourhood.h"
+#include "framework/part_example.h"
 
 namespace lfa {
 
@@ -41,6 +43,8 @@ class GaussianNeighbourhood : public Neighbourhood {
  public:
   explicit GaussianNeighbourhood(GaussianOptions options = {});
   static std::unique_ptr<Neighbourhood> FromJson(const nlohmann::json& spec);
+  // The specs its contract suites run on (framework/part_example.h).
+  static std::vector<NeighbourhoodExample> Examples();
 
   std::string type() const override { return "gaussian"; }
   int64_t Dimension(const std::vector<int64_t>& input_shape) const override;

@@ -21,6 +21,26 @@ std::unique_ptr<Neighbourhood> OneHotRemovalNeighbourhood::FromJson(const nlohma
   return std::make_unique<OneHotRemovalNeighbourhood>(options);
 }
 
+std::vector<NeighbourhoodExample> OneHotRemovalNeighbourhood::Examples() {
+  return {
+      {.name = "",
+       .spec = nlohmann::json::parse(R"({"type": "one_hot_removal", "baseline": -0.5})"),
+       .input_shape = {5},
+       .dimension = 5},
+      {.name = "blur_baseline",
+       .spec = nlohmann::json::parse(
+           R"({"type": "one_hot_removal", "baseline": {"type": "blur", "sigma": 1.0}})"),
+       .input_shape = {1, 4, 4},
+       .dimension = 16},
+      {.name = "enumerate_patches",
+       .spec = nlohmann::json::parse(R"({"type": "one_hot_removal", "enumerate": true,
+                                         "groups": {"type": "patch", "size": 2}})"),
+       .input_shape = {1, 4, 4},
+       .dimension = 4,
+       .seeded = false},  // sample s removes group s mod G, whatever the seed
+  };
+}
+
 NeighbourhoodSample OneHotRemovalNeighbourhood::Sample(const PointBatch& points,
                                                        int64_t samples) const {
   const int64_t n = points.size(), g = Dimension(points.input_shape);

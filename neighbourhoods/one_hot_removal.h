@@ -12,6 +12,9 @@
 // fallback and gives it 0); with random rows, use S well above G or `enumerate`.
 #pragma once
 
+#include <vector>
+
+#include "framework/part_example.h"
 #include "neighbourhoods/baseline.h"
 #include "neighbourhoods/mask_neighbourhood.h"
 
@@ -27,6 +30,8 @@ class OneHotRemovalNeighbourhood : public MaskNeighbourhood {
  public:
   explicit OneHotRemovalNeighbourhood(OneHotRemovalOptions options = {});
   static std::unique_ptr<Neighbourhood> FromJson(const nlohmann::json& spec);
+  // The specs its contract suites run on (framework/part_example.h).
+  static std::vector<NeighbourhoodExample> Examples();
 
   std::string type() const override { return "one_hot_removal"; }
   NeighbourhoodSample Sample(const PointBatch& points, int64_t samples) const override;

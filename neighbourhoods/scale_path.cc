@@ -27,6 +27,25 @@ std::unique_ptr<Neighbourhood> ScalePathNeighbourhood::FromJson(const nlohmann::
   return std::make_unique<ScalePathNeighbourhood>(options);
 }
 
+std::vector<NeighbourhoodExample> ScalePathNeighbourhood::Examples() {
+  return {
+      {.name = "",
+       .spec = nlohmann::json::parse(R"({"type": "scale_path"})"),
+       .input_shape = {5},
+       .dimension = 5},
+      {.name = "baseline",
+       .spec = nlohmann::json::parse(R"({"type": "scale_path", "low": 0.5, "high": 1.0,
+                                         "baseline": [0.1, -0.2, 0.3, 0.0, 0.5]})"),
+       .input_shape = {5},
+       .dimension = 5},
+      {.name = "patches",
+       .spec = nlohmann::json::parse(
+           R"({"type": "scale_path", "groups": {"type": "patch", "size": 2}})"),
+       .input_shape = {1, 4, 4},
+       .dimension = 4},
+  };
+}
+
 NeighbourhoodSample ScalePathNeighbourhood::Sample(const PointBatch& points,
                                                    int64_t samples) const {
   const int64_t n = points.size(), g = Dimension(points.input_shape);

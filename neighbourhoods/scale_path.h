@@ -10,6 +10,9 @@
 //   ScalePathNeighbourhood z({.low = 0.0, .high = 1.0});
 #pragma once
 
+#include <vector>
+
+#include "framework/part_example.h"
 #include "neighbourhoods/baseline.h"
 #include "neighbourhoods/mask_neighbourhood.h"
 
@@ -26,6 +29,8 @@ class ScalePathNeighbourhood : public MaskNeighbourhood {
  public:
   explicit ScalePathNeighbourhood(ScalePathOptions options = {});
   static std::unique_ptr<Neighbourhood> FromJson(const nlohmann::json& spec);
+  // The specs its contract suites run on (framework/part_example.h).
+  static std::vector<NeighbourhoodExample> Examples();
 
   std::string type() const override { return "scale_path"; }
   NeighbourhoodSample Sample(const PointBatch& points, int64_t samples) const override;

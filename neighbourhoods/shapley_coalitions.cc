@@ -22,6 +22,21 @@ std::unique_ptr<Neighbourhood> ShapleyCoalitionsNeighbourhood::FromJson(const nl
   return std::make_unique<ShapleyCoalitionsNeighbourhood>(options);
 }
 
+std::vector<NeighbourhoodExample> ShapleyCoalitionsNeighbourhood::Examples() {
+  return {
+      {.name = "",
+       .spec = nlohmann::json::parse(R"({"type": "shapley_coalitions",
+                                         "baseline": [0.1, -0.2, 0.3, 0.0, 0.5]})"),
+       .input_shape = {5},
+       .dimension = 5},
+      {.name = "patches",
+       .spec = nlohmann::json::parse(
+           R"({"type": "shapley_coalitions", "groups": {"type": "patch", "size": 2}})"),
+       .input_shape = {1, 4, 4},
+       .dimension = 4},
+  };
+}
+
 NeighbourhoodSample ShapleyCoalitionsNeighbourhood::Sample(const PointBatch& points,
                                                            int64_t samples) const {
   const int64_t n = points.size(), g = Dimension(points.input_shape);

@@ -9,6 +9,9 @@
 //   ShapleyCoalitionsNeighbourhood z({.baseline = 0.0});
 #pragma once
 
+#include <vector>
+
+#include "framework/part_example.h"
 #include "neighbourhoods/baseline.h"
 #include "neighbourhoods/mask_neighbourhood.h"
 
@@ -23,6 +26,8 @@ class ShapleyCoalitionsNeighbourhood : public MaskNeighbourhood {
  public:
   explicit ShapleyCoalitionsNeighbourhood(ShapleyCoalitionsOptions options = {});
   static std::unique_ptr<Neighbourhood> FromJson(const nlohmann::json& spec);
+  // The specs its contract suites run on (framework/part_example.h).
+  static std::vector<NeighbourhoodExample> Examples();
 
   std::string type() const override { return "shapley_coalitions"; }
   NeighbourhoodSample Sample(const PointBatch& points, int64_t samples) const override;

@@ -78,6 +78,16 @@ std::unique_ptr<Solver> CeresSolver::FromJson(const nlohmann::json& spec) {
   return std::make_unique<CeresSolver>(options);
 }
 
+std::vector<PartExample> CeresSolver::Examples() {
+  return {
+      {.name = "", .spec = nlohmann::json::parse(R"({"type": "ceres"})")},
+      {.name = "tolerances",
+       .spec = nlohmann::json::parse(R"({"type": "ceres", "max_iterations": 500,
+                                         "function_tolerance": 1e-15,
+                                         "parameter_tolerance": 1e-14})")},
+  };
+}
+
 nlohmann::json CeresSolver::ToJson() const {
   return {{"type", type()},
           {"max_iterations", options_.max_iterations},
@@ -119,6 +129,10 @@ std::unique_ptr<Solver> AutoSolver::FromJson(const nlohmann::json& spec) {
   SpecReader reader(spec, "solver 'auto'");
   reader.Finish();
   return std::make_unique<AutoSolver>();
+}
+
+std::vector<PartExample> AutoSolver::Examples() {
+  return {{.name = "", .spec = nlohmann::json::parse(R"({"type": "auto"})")}};
 }
 
 FitResult AutoSolver::Fit(const LocalProblem& problem, const Surrogate& surrogate) const {

@@ -13,6 +13,9 @@
 // when the responses are probabilities, but check FitResult::loss when they are not.
 #pragma once
 
+#include <vector>
+
+#include "framework/part_example.h"
 #include "framework/solver.h"
 
 namespace lfa {
@@ -27,6 +30,8 @@ class CeresSolver : public Solver {
  public:
   explicit CeresSolver(CeresSolverOptions options = {});
   static std::unique_ptr<Solver> FromJson(const nlohmann::json& spec);
+  // The specs its contract suites run on (framework/part_example.h).
+  static std::vector<PartExample> Examples();
 
   std::string type() const override { return "ceres"; }
   FitResult Fit(const LocalProblem& problem, const Surrogate& surrogate) const override;
@@ -40,6 +45,8 @@ class CeresSolver : public Solver {
 class AutoSolver : public Solver {
  public:
   static std::unique_ptr<Solver> FromJson(const nlohmann::json& spec);
+  // The specs its contract suites run on (framework/part_example.h).
+  static std::vector<PartExample> Examples();
   std::string type() const override { return "auto"; }
   FitResult Fit(const LocalProblem& problem, const Surrogate& surrogate) const override;
 };

@@ -23,6 +23,15 @@ std::unique_ptr<Solver> ClosedFormSolver::FromJson(const nlohmann::json& spec) {
   return std::make_unique<ClosedFormSolver>(options);
 }
 
+std::vector<PartExample> ClosedFormSolver::Examples() {
+  return {
+      {.name = "", .spec = nlohmann::json::parse(R"({"type": "closed_form"})")},
+      {.name = "ridge",
+       .spec = nlohmann::json::parse(
+           R"({"type": "closed_form", "rank_tolerance": 1e-10, "ridge": 1e-6})")},
+  };
+}
+
 nlohmann::json ClosedFormSolver::ToJson() const {
   return {{"type", type()}, {"rank_tolerance", options_.rank_tolerance}, {"ridge", options_.ridge}};
 }

@@ -14,6 +14,9 @@
 // WARNING: asked to fit a non-linear surrogate, it throws; use AutoSolver or CeresSolver.
 #pragma once
 
+#include <vector>
+
+#include "framework/part_example.h"
 #include "framework/solver.h"
 
 namespace lfa {
@@ -29,6 +32,8 @@ class ClosedFormSolver : public Solver {
  public:
   explicit ClosedFormSolver(ClosedFormOptions options = {});
   static std::unique_ptr<Solver> FromJson(const nlohmann::json& spec);
+  // The specs its contract suites run on (framework/part_example.h).
+  static std::vector<PartExample> Examples();
 
   std::string type() const override { return "closed_form"; }
   FitResult Fit(const LocalProblem& problem, const Surrogate& surrogate) const override;

@@ -12,6 +12,14 @@ std::unique_ptr<Surrogate> LinearSurrogate::FromJson(const nlohmann::json& spec)
   return std::make_unique<LinearSurrogate>(options);
 }
 
+std::vector<PartExample> LinearSurrogate::Examples() {
+  return {
+      {.name = "", .spec = nlohmann::json::parse(R"({"type": "linear"})")},
+      {.name = "no_intercept",
+       .spec = nlohmann::json::parse(R"({"type": "linear", "intercept": false})")},
+  };
+}
+
 torch::Tensor LinearSurrogate::Predict(const torch::Tensor& params, const torch::Tensor& xi) const {
   const int64_t d = xi.size(2);
   torch::Tensor out = torch::bmm(xi, params.slice(1, 0, d).unsqueeze(2)).squeeze(2);

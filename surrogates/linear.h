@@ -6,6 +6,9 @@
 //   LinearSurrogate g({.intercept = true});
 #pragma once
 
+#include <vector>
+
+#include "framework/part_example.h"
 #include "framework/surrogate.h"
 
 namespace lfa {
@@ -18,6 +21,8 @@ class LinearSurrogate : public Surrogate {
  public:
   explicit LinearSurrogate(LinearSurrogateOptions options = {}) : options_(options) {}
   static std::unique_ptr<Surrogate> FromJson(const nlohmann::json& spec);
+  // The specs its contract suites run on (framework/part_example.h).
+  static std::vector<PartExample> Examples();
 
   std::string type() const override { return "linear"; }
   bool intercept() const override { return options_.intercept; }

@@ -19,6 +19,14 @@ std::unique_ptr<Surrogate> LogisticSurrogate::FromJson(const nlohmann::json& spe
   return std::make_unique<LogisticSurrogate>(options);
 }
 
+std::vector<PartExample> LogisticSurrogate::Examples() {
+  return {
+      {.name = "", .spec = nlohmann::json::parse(R"({"type": "logistic"})")},
+      {.name = "no_intercept",
+       .spec = nlohmann::json::parse(R"({"type": "logistic", "intercept": false})")},
+  };
+}
+
 torch::Tensor LogisticSurrogate::Predict(const torch::Tensor& params, const torch::Tensor& xi) const {
   const int64_t d = xi.size(2);
   torch::Tensor u = torch::bmm(xi, params.slice(1, 0, d).unsqueeze(2)).squeeze(2);

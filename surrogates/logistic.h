@@ -10,6 +10,9 @@
 // WARNING: without an intercept, g(0) = 1/2 is forced; keep the intercept unless f(x) = 1/2.
 #pragma once
 
+#include <vector>
+
+#include "framework/part_example.h"
 #include "framework/surrogate.h"
 
 namespace lfa {
@@ -22,6 +25,8 @@ class LogisticSurrogate : public Surrogate {
  public:
   explicit LogisticSurrogate(LogisticSurrogateOptions options = {}) : options_(options) {}
   static std::unique_ptr<Surrogate> FromJson(const nlohmann::json& spec);
+  // The specs its contract suites run on (framework/part_example.h).
+  static std::vector<PartExample> Examples();
 
   std::string type() const override { return "logistic"; }
   bool intercept() const override { return options_.intercept; }

@@ -13,10 +13,15 @@
 #include "explainers/recipes.h"
 #include "framework/errors.h"
 #include "framework/feature_groups.h"
+#include "framework/part_example.h"
 #include "framework/registry.h"
 #include "framework/spec_reader.h"
+#include "losses/squared.h"
 #include "models/mlp_model.h"
 #include "neighbourhoods/baseline.h"
+#include "neighbourhoods/gaussian.h"
+#include "solvers/closed_form.h"
+#include "surrogates/linear.h"
 #include "tests/test_util.h"
 
 namespace lfa {
@@ -116,6 +121,84 @@ TEST(Registry, MalformedSpecsAreRejected) {
       Mentions(NeighbourhoodError({{"type", "scale_path"}, {"baseline", "zero"}}), "baseline"));
   EXPECT_TRUE(
       Mentions(ErrorOf([] { ReadSpecFile("/nonexistent/spec.json"); }), "/nonexistent/spec.json"));
+}
+
+// Every part is registered with example specs, the cases of its contract suite: a part without
+// one cannot be registered, so it cannot escape the suite.
+TEST(Registry, APartWithoutAnExampleIsRejected) {
+  ComponentRegistry registry;
+  const auto gaussian = &GaussianNeighbourhood::FromJson;
+  EXPECT_TRUE(Mentions(ErrorOf([&] { registry.AddNeighbourhood("gaussian", gaussian, {}); }),
+                       "neighbourhood 'gaussian' has no example"));
+  EXPECT_TRUE(Mentions(ErrorOf([&] { registry.AddLoss("squared", &SquaredLoss::FromJson, {}); }),
+                       "loss 'squared' has no example"));
+  EXPECT_TRUE(Mentions(ErrorOf([&] {
+                         registry.AddSurrogate("linear", &LinearSurrogate::FromJson, {});
+                       }),
+                       "surrogate 'linear' has no example"));
+  EXPECT_TRUE(Mentions(ErrorOf([&] {
+                         registry.AddSolver("closed_form", &ClosedFormSolver::FromJson, {});
+                       }),
+                       "solver 'closed_form' has no example"));
+  // Nothing was registered.
+  EXPECT_TRUE(registry.NeighbourhoodTypes().empty());
+  EXPECT_TRUE(registry.LossTypes().empty());
+  EXPECT_TRUE(registry.SurrogateTypes().empty());
+  EXPECT_TRUE(registry.SolverTypes().empty());
+  EXPECT_TRUE(Mentions(ErrorOf([&] { registry.MakeNeighbourhood(kGaussian); }),
+                       "unknown neighbourhood type 'gaussian'"));
+}
+
+TEST(Registry, ExamplesMustBeSpecsOfTheirTypeWithDistinctNames) {
+  ComponentRegistry registry;
+  const auto loss = [&](std::vector<PartExample> examples) {
+    return ErrorOf([&] { registry.AddLoss("squared", &SquaredLoss::FromJson, examples); });
+  };
+  EXPECT_TRUE(Mentions(loss({{.name = "gm", .spec = {{"type", "gradient_matching"}}}}),
+                       "example 'gm'"));
+  EXPECT_TRUE(Mentions(loss({{.name = "bare", .spec = "squared"}}), "\"type\" 'squared'"));
+  EXPECT_TRUE(Mentions(loss({{.name = "a", .spec = {{"type", "squared"}}},
+                             {.name = "a", .spec = {{"type", "squared"}, {"response", "delta"}}}}),
+                       "used twice"));
+  EXPECT_TRUE(registry.LossTypes().empty());
+  registry.AddLoss("squared", &SquaredLoss::FromJson,
+                   {{.name = "value", .spec = {{"type", "squared"}}},
+                    {.name = "delta", .spec = {{"type", "squared"}, {"response", "delta"}}}});
+  const std::vector<PartExample> examples = registry.LossExamples();
+  ASSERT_EQ(examples.size(), 2u);
+  EXPECT_EQ(examples[0].name, "value") << "a type's examples keep their order";
+  EXPECT_EQ(examples[1].name, "delta");
+}
+
+TEST(Registry, NeighbourhoodExamplesNameTheirInput) {
+  ComponentRegistry registry;
+  const auto add = [&](NeighbourhoodExample example) {
+    return ErrorOf([&] {
+      registry.AddNeighbourhood("gaussian", &GaussianNeighbourhood::FromJson, {example});
+    });
+  };
+  const json spec = {{"type", "gaussian"}};
+  EXPECT_TRUE(Mentions(add({.spec = spec, .input_shape = {}, .dimension = 1}), "input_shape"));
+  EXPECT_TRUE(Mentions(add({.spec = spec, .input_shape = {3, 0}, .dimension = 1}), "got 0"));
+  EXPECT_TRUE(Mentions(add({.spec = spec, .input_shape = {3}, .dimension = 0}), "dimension"));
+  EXPECT_TRUE(registry.NeighbourhoodTypes().empty());
+}
+
+// The built-in parts, each with the examples its contract suites run on.
+TEST(Registry, DefaultRegistryListsEveryBuiltInPartWithExamples) {
+  const ComponentRegistry& r = DefaultRegistry();
+  EXPECT_EQ(r.NeighbourhoodTypes(),
+            (std::vector<std::string>{"bernoulli_mask", "gaussian", "one_hot_removal", "scale_path",
+                                      "shapley_coalitions"}));
+  EXPECT_EQ(r.LossTypes(), (std::vector<std::string>{"gradient_matching", "squared"}));
+  EXPECT_EQ(r.SurrogateTypes(), (std::vector<std::string>{"linear", "logistic"}));
+  EXPECT_EQ(r.SolverTypes(), (std::vector<std::string>{"auto", "ceres", "closed_form"}));
+  for (const NeighbourhoodExample& e : r.NeighbourhoodExamples())
+    EXPECT_EQ(r.MakeNeighbourhood(e.spec)->Dimension(e.input_shape), e.dimension) << e.spec;
+  for (const PartExample& e : r.LossExamples()) EXPECT_NO_THROW(r.MakeLoss(e.spec)) << e.spec;
+  for (const PartExample& e : r.SurrogateExamples())
+    EXPECT_NO_THROW(r.MakeSurrogate(e.spec)) << e.spec;
+  for (const PartExample& e : r.SolverExamples()) EXPECT_NO_THROW(r.MakeSolver(e.spec)) << e.spec;
 }
 
 TEST(Recipes, ClassicImplementationsAreValidated) {

@@ -1,12 +1,10 @@
-// The Neighbourhood contract (framework/neighbourhood.h), checked for every built-in
-// neighbourhood: sample shapes, finite non-negative weights, seeding per point, Decode(Origin) = x,
-// differentiable Decode, and a JSON round trip through the registry. A new neighbourhood gets the
-// whole suite by adding one entry to Cases() below.
+// The Neighbourhood contract (framework/neighbourhood.h), checked for every example of every
+// neighbourhood registered in DefaultRegistry() (neighbourhood_contract.h lists the invariants): a
+// neighbourhood registered there gets the whole suite, and cannot be registered without examples.
 //
 // The second half checks what each sampler promises about its own distribution.
 
 #include <cmath>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +23,8 @@
 #include "neighbourhoods/one_hot_removal.h"
 #include "neighbourhoods/scale_path.h"
 #include "neighbourhoods/shapley_coalitions.h"
+#include "tests/framework/registry_cases.h"
+#include "tests/neighbourhoods/neighbourhood_contract.h"
 #include "tests/test_util.h"
 
 namespace lfa {
@@ -33,145 +33,19 @@ namespace {
 using test::AllClose;
 using test::RandomNormal;
 
-struct NeighbourhoodCase {
-  std::string name;
-  std::function<std::unique_ptr<Neighbourhood>()> make;
-  std::vector<int64_t> input_shape;
-  int64_t dimension;   // expected number of interpretable features
-  bool random = true;  // false: samples do not depend on the seed at all
-};
-
-std::ostream& operator<<(std::ostream& out, const NeighbourhoodCase& c) { return out << c.name; }
-
-Baseline VectorBaseline() {
-  return Baseline(torch::tensor({0.1, -0.2, 0.3, 0.0, 0.5}, torch::kDouble));
-}
-
-std::vector<NeighbourhoodCase> Cases() {
-  const std::vector<int64_t> flat = {5}, image = {1, 4, 4};
-  const FeatureGroups patches = FeatureGroups::Patches(2);  // [1, 4, 4] -> 4 groups
-  const FeatureGroups blocks = FeatureGroups::Explicit({0, 1, 1, 2, 0});
-  return {
-      {"gaussian",
-       [] { return std::make_unique<GaussianNeighbourhood>(GaussianOptions{.sigma = 0.3}); }, flat,
-       5},
-      {"gaussian_image", [] { return std::make_unique<GaussianNeighbourhood>(); }, image, 16},
-      {"gaussian_sigma_fraction",
-       [] {
-         return std::make_unique<GaussianNeighbourhood>(
-             GaussianOptions{.antithetic = true, .sigma_fraction = 0.2});
-       },
-       image, 16},
-      {"bernoulli_exponential",
-       [] {
-         return std::make_unique<BernoulliMaskNeighbourhood>(
-             BernoulliMaskOptions{.kernel = "exponential", .width = 1.5});
-       },
-       flat, 5},
-      {"bernoulli_shapley",
-       [] {
-         return std::make_unique<BernoulliMaskNeighbourhood>(
-             BernoulliMaskOptions{.kernel = "shapley"});
-       },
-       flat, 5},
-      {"bernoulli_uniform_baseline",
-       [] {
-         return std::make_unique<BernoulliMaskNeighbourhood>(
-             BernoulliMaskOptions{.p = 0.3, .kernel = "uniform", .baseline = VectorBaseline()});
-       },
-       flat, 5},
-      {"bernoulli_explicit_groups",
-       [blocks] {
-         return std::make_unique<BernoulliMaskNeighbourhood>(
-             BernoulliMaskOptions{.kernel = "exponential", .baseline = 0.25, .groups = blocks});
-       },
-       flat, 3},
-      {"bernoulli_patches",
-       [patches] {
-         return std::make_unique<BernoulliMaskNeighbourhood>(
-             BernoulliMaskOptions{.kernel = "shapley", .groups = patches});
-       },
-       image, 4},
-      {"bernoulli_blur_baseline_patches",
-       [patches] {
-         return std::make_unique<BernoulliMaskNeighbourhood>(BernoulliMaskOptions{
-             .kernel = "exponential", .baseline = Baseline::Blur(0.8), .groups = patches});
-       },
-       image, 4},
-      {"shapley_coalitions",
-       [] {
-         return std::make_unique<ShapleyCoalitionsNeighbourhood>(
-             ShapleyCoalitionsOptions{.baseline = VectorBaseline()});
-       },
-       flat, 5},
-      {"shapley_coalitions_patches",
-       [patches] {
-         return std::make_unique<ShapleyCoalitionsNeighbourhood>(
-             ShapleyCoalitionsOptions{.groups = patches});
-       },
-       image, 4},
-      {"one_hot_removal",
-       [] {
-         return std::make_unique<OneHotRemovalNeighbourhood>(
-             OneHotRemovalOptions{.baseline = -0.5});
-       },
-       flat, 5},
-      {"one_hot_removal_blur_baseline",
-       [] {
-         return std::make_unique<OneHotRemovalNeighbourhood>(
-             OneHotRemovalOptions{.baseline = Baseline::Blur(1.0)});
-       },
-       image, 16},
-      {"one_hot_removal_enumerate_patches",
-       [patches] {
-         return std::make_unique<OneHotRemovalNeighbourhood>(
-             OneHotRemovalOptions{.enumerate = true, .groups = patches});
-       },
-       image, 4, /*random=*/false},
-      {"scale_path", [] { return std::make_unique<ScalePathNeighbourhood>(); }, flat, 5},
-      {"scale_path_baseline",
-       [] {
-         return std::make_unique<ScalePathNeighbourhood>(
-             ScalePathOptions{.low = 0.5, .high = 1.0, .baseline = VectorBaseline()});
-       },
-       flat, 5},
-      {"scale_path_patches",
-       [patches] {
-         return std::make_unique<ScalePathNeighbourhood>(ScalePathOptions{.groups = patches});
-       },
-       image, 4},
-  };
-}
-
-class NeighbourhoodContract : public ::testing::TestWithParam<NeighbourhoodCase> {
- protected:
-  static constexpr int64_t kSamples = 64;
-
-  void SetUp() override { neighbourhood_ = GetParam().make(); }
-
-  // n points of the case's shape, offset so that no element sits on a baseline.
-  torch::Tensor Points(int64_t n, uint64_t seed) const {
-    std::vector<int64_t> shape = {n};
-    shape.insert(shape.end(), GetParam().input_shape.begin(), GetParam().input_shape.end());
-    return RandomNormal(shape, seed) + 2.0;
-  }
-
-  std::unique_ptr<Neighbourhood> neighbourhood_;
-};
-
 TEST_P(NeighbourhoodContract, DimensionIsTheNumberOfInterpretableFeatures) {
-  EXPECT_EQ(neighbourhood_->Dimension(GetParam().input_shape), GetParam().dimension);
+  EXPECT_EQ(neighbourhood_->Dimension(example().input_shape), example().dimension);
 }
 
 TEST_P(NeighbourhoodContract, SamplesAndWeightsHaveTheDocumentedShapes) {
   const PointBatch points = MakePointBatch(Points(3, 1), /*seed=*/7);
   const NeighbourhoodSample sample = neighbourhood_->Sample(points, kSamples);
-  EXPECT_EQ(sample.xi.sizes(), (std::vector<int64_t>{3, kSamples, GetParam().dimension}));
+  EXPECT_EQ(sample.xi.sizes(), (std::vector<int64_t>{3, kSamples, example().dimension}));
   EXPECT_EQ(sample.weights.sizes(), (std::vector<int64_t>{3, kSamples}));
   EXPECT_EQ(sample.xi.scalar_type(), torch::kDouble);
   EXPECT_EQ(sample.weights.scalar_type(), torch::kDouble);
   EXPECT_EQ(neighbourhood_->Origin(points).sizes(),
-            (std::vector<int64_t>{3, GetParam().dimension}));
+            (std::vector<int64_t>{3, example().dimension}));
 }
 
 TEST_P(NeighbourhoodContract, WeightsAreFiniteAndNonNegative) {
@@ -194,7 +68,7 @@ TEST_P(NeighbourhoodContract, DifferentSeedGivesDifferentSamples) {
   const torch::Tensor x = Points(3, 4);
   const NeighbourhoodSample a = neighbourhood_->Sample(MakePointBatch(x, 42), kSamples);
   const NeighbourhoodSample b = neighbourhood_->Sample(MakePointBatch(x, 43), kSamples);
-  if (GetParam().random) {
+  if (example().seeded) {
     for (int64_t i = 0; i < 3; ++i) EXPECT_FALSE(torch::equal(a.xi[i], b.xi[i])) << "point " << i;
   } else {
     EXPECT_TRUE(torch::equal(a.xi, b.xi)) << "a deterministic sampler must ignore the seed";
@@ -215,7 +89,7 @@ TEST_P(NeighbourhoodContract, APointAloneGetsTheSamplesItGetsInABatch) {
     EXPECT_TRUE(torch::equal(sliced.xi[0], batch.xi[i])) << "PointBatch::Slice, point " << i;
   }
   // A point's stream is its global index: shifting first_index changes the draws.
-  if (GetParam().random) {
+  if (example().seeded) {
     const NeighbourhoodSample shifted =
         neighbourhood_->Sample(MakePointBatch(x, 9, first + 1), kSamples);
     EXPECT_FALSE(torch::equal(shifted.xi[0], batch.xi[0]));
@@ -250,10 +124,14 @@ TEST_P(NeighbourhoodContract, DecodeIsDifferentiableInXi) {
   EXPECT_TRUE((grad.abs() > 1e-6).all().item<bool>());
 }
 
+TEST_P(NeighbourhoodContract, TypeIsTheRegisteredName) {
+  EXPECT_EQ(neighbourhood_->type(), GetParam().type());
+}
+
 TEST_P(NeighbourhoodContract, JsonRoundTripsThroughTheRegistry) {
   const nlohmann::json spec = neighbourhood_->ToJson();
   EXPECT_EQ(spec.at("type"), neighbourhood_->type());
-  const std::unique_ptr<Neighbourhood> rebuilt = DefaultRegistry().MakeNeighbourhood(spec);
+  const std::unique_ptr<Neighbourhood> rebuilt = GetParam().registry->MakeNeighbourhood(spec);
   EXPECT_EQ(rebuilt->ToJson(), spec);
   const PointBatch points = MakePointBatch(Points(2, 9), 5);
   EXPECT_TRUE(torch::equal(rebuilt->Sample(points, 16).xi, neighbourhood_->Sample(points, 16).xi));
@@ -261,10 +139,19 @@ TEST_P(NeighbourhoodContract, JsonRoundTripsThroughTheRegistry) {
                            neighbourhood_->Sample(points, 16).weights));
 }
 
-INSTANTIATE_TEST_SUITE_P(AllNeighbourhoods, NeighbourhoodContract, ::testing::ValuesIn(Cases()),
-                         [](const ::testing::TestParamInfo<NeighbourhoodCase>& info) {
-                           return info.param.name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Registered, NeighbourhoodContract,
+                         ::testing::ValuesIn(test::NeighbourhoodCases(DefaultRegistry())),
+                         test::CaseName());
+
+// Every registered type is covered, with the examples its registration supplied.
+TEST(NeighbourhoodContractCases, EveryRegisteredNeighbourhoodHasACase) {
+  std::vector<std::string> covered;
+  for (const test::NeighbourhoodCase& c : test::NeighbourhoodCases(DefaultRegistry()))
+    if (covered.empty() || covered.back() != c.type()) covered.push_back(c.type());
+  EXPECT_EQ(covered, DefaultRegistry().NeighbourhoodTypes());
+  EXPECT_GE(test::NeighbourhoodCases(DefaultRegistry()).size(), 17u)
+      << "the examples cover at least the cases the suite listed by hand before";
+}
 
 // ---- What each sampler promises about its own distribution -------------------------------------
 
