@@ -10,7 +10,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "experiments/report/markdown.h"
 #include "experiments/report/progress.h"
 #include "experiments/studies/common/study_models.h"
 #include "experiments/studies/images/heatmaps.h"
@@ -19,6 +18,8 @@
 #include "explainers/image_methods.h"
 #include "explainers/recipes.h"
 #include "framework/explainer.h"
+#include "framework/feature_groups.h"
+#include "framework/lfa_explainer.h"
 #include "framework/oracle.h"
 #include "metrics/image_metrics.h"
 #include "metrics/lfa_loss.h"
