@@ -25,6 +25,20 @@
 //   heatmaps/    one montage per model and image for the first K images (input, every method)
 //   report.md    the tables, the montages, and what they show
 // Runs show progress on stderr; each file is written atomically when its part is done.
+//
+// The study is four steps, one file each: run.h computes (per model: maps, metrics, the
+// no-free-lunch matrix, montages via heatmaps.h) into the typed results of results.h; tables.h
+// writes the CSVs and report.h the report from those results; verdicts.h computes every sentence
+// of the report that states a finding from the numbers it talks about.
+//
+//   ImageStudyOptions options;
+//   options.out = "out/images";
+//   options.points = 4;                      // a quick look: ~20 s with cached zoo models
+//   RunImageStudy(options);                  // throws InvalidInput for bad options
+//
+// WARNING: the zoo models are trained on first use (about 40 s for cnn and mlp on 2 cores) and
+// cached; the training time counts into report.md's total but not into the CSVs, except
+// models.csv's train_seconds, which is the time of the training that produced the cached model.
 #pragma once
 
 #include <cstdint>

@@ -1,0 +1,49 @@
+// `lfa study images` options (experiments/studies/images/image_study.h): the defaults are valid
+// and each bad value is rejected with the flag and the value. The study itself takes minutes; its
+// outputs are checked against the pre-redesign CSVs by hand (docs/images.md).
+
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "experiments/studies/images/image_study.h"
+
+namespace lfa {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(ImageStudyOptions, DefaultsAreValidAndBadValuesAreNamed) {
+  std::string error;
+  EXPECT_TRUE(ImageStudyOptions{}.IsValid(&error)) << error;
+  auto rejects = [](ImageStudyOptions options, const std::string& message) {
+    std::string error;
+    EXPECT_FALSE(options.IsValid(&error));
+    EXPECT_THAT(error, HasSubstr(message));
+  };
+  ImageStudyOptions o;
+  o.samples = 9;
+  rejects(o, "--samples must be >= 10, got 9");
+  o = {};
+  o.patch = 5;
+  rejects(o, "--patch must divide 28 (1, 2, 4, 7, 14, 28), got 5");
+  o = {};
+  o.heatmap_images = -1;
+  rejects(o, "--heatmap-images must be >= 0, got -1");
+  o = {};
+  o.noisy_copies = 0;
+  rejects(o, "--noisy-copies must be >= 1, got 0");
+  o = {};
+  o.models = {};
+  rejects(o, "--models is empty");
+  o = {};
+  o.models = {"cnn", "resnet"};
+  rejects(o, "--models: unknown zoo architecture 'resnet'");
+  o = {};
+  o.points = 1;
+  rejects(o, "--points must be >= 2");
+}
+
+}  // namespace
+}  // namespace lfa
