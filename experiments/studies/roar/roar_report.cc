@@ -30,12 +30,6 @@ std::string SignedFormat(double value) {
   return text;
 }
 
-// Two sems combined, a NaN sem counting as 0.
-double CombinedSem(const AccuracySummary& a, const AccuracySummary& b) {
-  const auto squared = [](double sem) { return std::isnan(sem) ? 0.0 : sem * sem; };
-  return std::sqrt(squared(a.sem) + squared(b.sem));
-}
-
 void ScaleSection(const RoarStudyOptions& options, const RoarReportFacts& facts,
                   const RoarResults& results, std::ostringstream& md) {
   std::vector<std::string> fractions;
@@ -214,20 +208,31 @@ void CaveatsSection(const RoarStudyOptions& options, const RoarResults& results,
         "a mask shape into the image, which the retrained model can read.";
   const double largest = *std::max_element(options.fractions.begin(), options.fractions.end());
   std::string lowest_method;
-  AccuracySummary lowest;
-  if (const auto roar = results.curves.find("roar"); roar != results.curves.end())
-    for (const auto& [method, curve] : roar->second)
-      if (curve.count(largest) && !(curve.at(largest).mean >= lowest.mean))
-        lowest = curve.at(largest), lowest_method = method;
-  if (!lowest_method.empty() && !std::isnan(facts.chance)) {
-    const bool above = lowest.mean - facts.chance > 2 * CombinedSem(lowest, AccuracySummary{});
+  const AccuracySummary* lowest = nullptr;
+  if (const auto roar = results.curves.find("roar"); roar != results.curves.end()) {
+    for (const auto& [method, curve] : roar->second) {
+      const auto at = curve.find(largest);
+      if (at == curve.end() || (lowest != nullptr && at->second.mean >= lowest->mean)) continue;
+      lowest = &at->second;
+      lowest_method = method;
+    }
+  }
+  if (lowest != nullptr && !std::isnan(facts.chance)) {
+    // Above chance by more than twice the cell's standard error (by any margin without one).
+    const bool has_sem = !std::isnan(lowest->sem);
+    const bool above = lowest->mean - facts.chance > (has_sem ? 2 * lowest->sem : 0.0);
     md << " At t = " << FormatG(largest) << " the lowest ROAR accuracy is "
-       << Format(lowest.mean, 3) << " (" << Title(lowest_method) << ") against a chance level of "
-       << Format(facts.chance, 3) << " (the test subset's most frequent label)"
-       << (above ? ": with that share of the pixels replaced every estimator's retrained model "
-                   "still classifies above chance (by more than twice its standard error)."
-                 : ": not above chance by more than twice its standard error, so that removal "
-                   "leaves the retrained model nothing it can use.");
+       << Format(lowest->mean, 3) << " (" << Title(lowest_method) << ") against a chance level of "
+       << Format(facts.chance, 3) << " (the test subset's most frequent label): ";
+    if (above) {
+      md << "with that share of the pixels replaced every estimator's retrained model still "
+            "classifies above chance"
+         << (has_sem ? " by more than twice its standard error" : "") << ".";
+    } else {
+      md << (has_sem ? "within twice its standard error of chance" : "at or below chance")
+         << ", so this run cannot tell whether that removal leaves any information a retrained "
+            "model can use.";
+    }
   }
   md << "\n";
 }
