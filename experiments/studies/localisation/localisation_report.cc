@@ -129,14 +129,16 @@ namespace {
 // control)", ...: which of the two conditions held.
 std::string LocalisesText(const LocalisationVerdict& v) {
   std::string text = v.localises() ? "localises (" : "does not localise (";
-  text += v.above_chance ? "above chance" : "not above chance";
-  if (!v.has_control) {
-    text += "; no control run)";
-  } else if (v.above_chance == v.above_control) {
-    text += v.above_control ? " and control)" : " or control)";
-  } else {
-    text += v.above_control ? ", above its control)" : ", not above its control)";
-  }
+  if (!v.has_control)
+    text += v.above_chance ? "above chance; no control run)" : "not above chance; no control run)";
+  else if (v.above_chance && v.above_control)
+    text += "above chance and control)";
+  else if (!v.above_chance && !v.above_control)
+    text += "above neither chance nor its control)";
+  else if (v.above_chance)
+    text += "above chance, not above its control)";
+  else
+    text += "not above chance, above its control)";
   return text;
 }
 
@@ -235,9 +237,11 @@ void DisagreementNote(const LocalisationResults& results, std::ostringstream& md
         const LocalisationVerdict v = Judge(results, mask->name, method, a.metric, a.variant);
         if (v.localises() == by_mass) continue;
         std::ostringstream change;
-        change << method << " on " << mask->name << " " << (by_mass ? "localises" : "does not")
-               << " by mass accuracy but " << (by_mass ? "not" : "does") << " by " << a.label
-               << " (" << Format(v.mean, 3) << ", random " << Format(v.chance_mean, 3) << ")";
+        change << method << " on " << mask->name << " "
+               << (by_mass ? "localises" : "does not localise") << " by mass accuracy; by "
+               << a.label << " (" << Format(v.mean, 3) << ", random " << Format(v.chance_mean, 3);
+        if (v.has_control) change << ", control " << Format(v.control_mean, 3);
+        change << ") it " << LocalisesText(v);
         changes.push_back(change.str());
       }
     }
@@ -272,8 +276,8 @@ void TopRankNote(const LocalisationResults& results, std::ostringstream& md) {
     }
     std::ostringstream b, r;
     b << Format(bound, 3) << " on " << mask->name << " (K = " << mask->mask_pixels << ")";
-    r << Format(low[1], 3) << "-" << Format(high[1], 3) << " on " << mask->name << " against "
-      << Format(low[0], 3) << "-" << Format(high[0], 3);
+    r << Format(low[1], 3) << "-" << Format(high[1], 3) << " on " << mask->name << " ("
+      << Format(low[0], 3) << "-" << Format(high[0], 3) << " without the top-1% keeping)";
     bounds.push_back(b.str());
     spreads.push_back(r.str());
     separates_less = separates_less && high[1] - low[1] < 0.5 * (high[0] - low[0]);
@@ -287,9 +291,10 @@ void TopRankNote(const LocalisationResults& results, std::ostringstream& md) {
   if (!above.empty())
     md << " Above the bound: " << Join(above, ", ") << " (ties at the threshold keep every tied "
        << "pixel).";
-  md << " Across the methods (random excluded) that variant's rank accuracy spans "
-     << Join(spreads, ", ") << " without the top-1% keeping"
-     << (separates_less ? "; it separates the methods far less (under half the spread)." : ".")
+  md << " Across the methods (random excluded) this variant's rank accuracy spans "
+     << Join(spreads, " and ")
+     << (separates_less ? ": it separates the methods less (under half the spread on every task)."
+                        : ".")
      << "\n";
 }
 
