@@ -24,6 +24,7 @@
 #include "experiments/io/csv.h"
 #include "experiments/io/text.h"
 #include "experiments/studies/roar/roar_journal.h"
+#include "experiments/studies/roar/roar_report.h"
 #include "experiments/studies/roar/roar_results.h"
 #include "experiments/studies/roar/roar_study.h"
 #include "experiments/zoo/model_zoo.h"
@@ -306,6 +307,45 @@ TEST(RoarStudy, CachedRankingsAreReusedAndACorruptOneIsRecomputed) {
   EXPECT_THAT(warning, HasSubstr("recomputing"));
   EXPECT_EQ(ReadText(again + "/roar.csv"), table);
   for (const auto& dir : {out, again, zoo}) fs::remove_all(dir);
+}
+
+// The report's computed paragraphs: the removal-pattern paragraph appears only when a method's KAR
+// accuracy at the smallest fraction stays within 0.01 of the unmodified model while random
+// keeping costs more; the chance sentence follows the lowest ROAR accuracy.
+TEST(RoarReport, RemovalPatternAndChanceSentencesFollowTheNumbers) {
+  const auto report = [](double random_kar, double roar_low) {
+    std::vector<RoarCellResult> cells = {Cell("none", "unmodified", 0, 0.80, 0.80)};
+    cells.push_back(Cell("roar", "gradient", 0.1, 0.79, 0.79));
+    cells.push_back(Cell("kar", "gradient", 0.1, 0.795, 0.795));
+    cells.push_back(Cell("roar", "random", 0.1, roar_low, roar_low));
+    cells.push_back(Cell("kar", "random", 0.1, random_kar, random_kar));
+    RoarStudyOptions options;
+    options.out = TempDir("report");
+    options.fractions = {0.1};
+    options.methods = {"gradient", "random"};
+    fs::create_directories(options.out);
+    RoarReportFacts facts;
+    facts.chance = 0.1;
+    WriteRoarReport(SummarizeRoarRuns(cells), options, facts);
+    const std::string text = ReadText(options.out + "/report.md");
+    fs::remove_all(options.out);
+    return text;
+  };
+  std::string text = report(/*random_kar=*/0.6, /*roar_low=*/0.5);
+  EXPECT_THAT(text, HasSubstr("leaves the accuracy within 0.01 of the unmodified model's for "
+                              "gradient, while random keeping at that fraction costs 0.200."));
+  EXPECT_THAT(text, HasSubstr("reads *which* pixels were replaced"));
+  EXPECT_THAT(text, HasSubstr("lowest ROAR accuracy is 0.500 (random) against a chance level of "
+                              "0.100"));
+  EXPECT_THAT(text, HasSubstr("still classifies above chance by more than twice"));
+  EXPECT_THAT(text, HasSubstr("| kar | gradient | +0.195 | beats random |"));
+
+  text = report(/*random_kar=*/0.795, /*roar_low=*/0.1);
+  EXPECT_THAT(text, HasSubstr("Random keeping loses no more"));
+  EXPECT_THAT(text, Not(HasSubstr("reads *which* pixels were replaced")));
+  EXPECT_THAT(text, HasSubstr("lowest ROAR accuracy is 0.100 (random)"));
+  EXPECT_THAT(text, HasSubstr("within twice its standard error of chance"));
+  EXPECT_THAT(text, HasSubstr("| kar | gradient | +0.000 | indistinguishable |"));
 }
 
 TEST(RoarStudy, OptionsAreValidated) {
