@@ -237,7 +237,7 @@ for f in "${fashion_files[@]}"; do cp "$fashion_src/$f" "$kit/fashion-mnist/"; d
 # the GPU machine's image stage loads them instead of training.
 zoo_cache="${LFA_CACHE_DIR:-$HOME/.cache/lfa}"
 rm -rf "$kit/cache" && mkdir -p "$kit/cache"
-cp "$zoo_cache"/zoo-*.bin "$kit/cache/" 2>/dev/null || echo "gpu_kit: no zoo models in $zoo_cache" >&2
+cp "$zoo_cache"/zoo-*.pt "$kit/cache/" 2>/dev/null || echo "gpu_kit: no zoo models in $zoo_cache" >&2
 cp "$manifest" "$kit/MANIFEST.txt"
 echo "gpu_kit: done"
 du -sh "$kit"/*

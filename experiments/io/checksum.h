@@ -1,6 +1,7 @@
-// Checksum: FNV-1a over 64-bit words (and the trailing bytes), a fast, stable content checksum for
-// cache files and cache keys. Not cryptographic: it detects corruption and distinguishes inputs;
-// it does not resist tampering.
+// Checksum: FNV-1a over 64-bit words (and the trailing bytes), a fast, stable hash for cache keys:
+// the names of zoo cache files, the ROAR journal's keys, the Fashion-MNIST fingerprint. Not
+// cryptographic: it distinguishes inputs; it does not resist tampering. Cache files themselves are
+// LibTorch archives checked by their own CRC-32s (cache_archive.h, zip_checksums.h).
 //
 //   Checksum sum;
 //   sum.Add(options_text);

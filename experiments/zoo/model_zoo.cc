@@ -1,33 +1,19 @@
 #include "experiments/zoo/model_zoo.h"
 
-#include <unistd.h>
-
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
-#include "experiments/io/atomic_file.h"
-#include "experiments/io/checksum.h"
-#include "experiments/io/csv.h"
 #include "framework/errors.h"
 
 namespace lfa {
 namespace {
-
-// Bumped whenever the file layout, an architecture or the training procedure changes, so that
-// old entries are never mistaken for current ones.
-constexpr int kZooFormatVersion = 1;
-constexpr char kZooMagic[8] = {'L', 'F', 'A', 'Z', 'O', 'O', '0', '1'};
 
 // One layer of a zoo network: a name and a module of the Sequential.
 using Layers = std::vector<std::pair<std::string, torch::nn::AnyModule>>;
@@ -73,7 +59,9 @@ Layers BuildLayers(const std::string& architecture, int64_t classes) {
   return layers;
 }
 
-void CheckData(const FashionMnist& data) {
+}  // namespace
+
+void CheckZooData(const FashionMnist& data) {
   auto check_pair = [](const torch::Tensor& images, const torch::Tensor& labels,
                        const char* which) {
     if (!images.defined() || images.dim() != 4 || images.size(1) != 1 || images.size(2) != 28 ||
@@ -88,142 +76,6 @@ void CheckData(const FashionMnist& data) {
   check_pair(data.train_images, data.train_labels, "train");
   check_pair(data.test_images, data.test_labels, "test");
 }
-
-
-// Everything that must match for a cache entry to be used, as canonical JSON.
-nlohmann::json CacheKey(const ZooTrainingOptions& options, const std::string& fingerprint) {
-  return {{"format", kZooFormatVersion},
-          {"options", nlohmann::json::parse(options.CacheKeyText())},
-          {"data_fingerprint", fingerprint}};
-}
-
-std::string CacheFileName(const ZooTrainingOptions& options, const std::string& fingerprint) {
-  Checksum sum;
-  sum.Add(CacheKey(options, fingerprint).dump());
-  return "zoo-" + options.architecture + "-" + sum.hex() + ".bin";
-}
-
-// A cache entry that cannot be used; the message says why.
-struct UnusableEntry : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-void WriteEntry(const std::string& path, const ZooEntry& entry, const nlohmann::json& key) {
-  nlohmann::json header = key;
-  header["test_accuracy"] = entry.test_accuracy;
-  header["train_seconds"] = entry.train_seconds;
-  std::string weights;
-  nlohmann::json parameters = nlohmann::json::array();
-  for (const auto& [name, parameter] : entry.model->named_parameters()) {
-    const torch::Tensor p = parameter.detach().to(torch::kCPU, torch::kFloat32).contiguous();
-    parameters.push_back({{"name", name}, {"shape", p.sizes().vec()}});
-    weights.append(static_cast<const char*>(p.data_ptr()), p.numel() * sizeof(float));
-  }
-  Checksum weights_sum;
-  weights_sum.Add(weights);
-  header["parameters"] = parameters;
-  header["parameter_bytes"] = weights.size();
-  header["parameter_checksum"] = weights_sum.hex();
-  const std::string header_text = header.dump();
-
-  std::string body(kZooMagic, sizeof(kZooMagic));
-  const uint64_t header_size = header_text.size();
-  body.append(reinterpret_cast<const char*>(&header_size), sizeof(header_size));
-  body += header_text;
-  body += weights;
-  Checksum file_sum;
-  file_sum.Add(body);
-  const uint64_t trailer = file_sum.value();
-  body.append(reinterpret_cast<const char*>(&trailer), sizeof(trailer));
-
-  const std::string temporary = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out.write(body.data(), static_cast<std::streamsize>(body.size()));
-    out.flush();
-    if (!out) {
-      std::filesystem::remove(temporary);
-      Fail("model zoo: cannot write cache file '", temporary, "'");
-    }
-  }
-  std::error_code error;
-  std::filesystem::rename(temporary, path, error);
-  if (error) {
-    std::filesystem::remove(temporary);
-    Fail("model zoo: cannot rename '", temporary, "' to '", path, "': ", error.message());
-  }
-}
-
-// Reads and verifies an entry; throws UnusableEntry saying what is wrong.
-ZooEntry ReadEntry(const std::string& path, const ZooTrainingOptions& options,
-                   const nlohmann::json& key) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UnusableEntry("cannot be opened");
-  const std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  constexpr size_t kFixed = sizeof(kZooMagic) + 2 * sizeof(uint64_t);
-  if (body.size() < kFixed) throw UnusableEntry("truncated (" + std::to_string(body.size()) + " bytes)");
-  if (std::memcmp(body.data(), kZooMagic, sizeof(kZooMagic)) != 0)
-    throw UnusableEntry("not a zoo cache file (bad magic)");
-  uint64_t trailer;
-  std::memcpy(&trailer, body.data() + body.size() - sizeof(trailer), sizeof(trailer));
-  Checksum file_sum;
-  file_sum.Add(body.data(), body.size() - sizeof(trailer));
-  if (file_sum.value() != trailer) throw UnusableEntry("file checksum mismatch (truncated or corrupt)");
-
-  uint64_t header_size;
-  std::memcpy(&header_size, body.data() + sizeof(kZooMagic), sizeof(header_size));
-  if (header_size > body.size() - kFixed) throw UnusableEntry("header size out of range");
-  const size_t header_begin = sizeof(kZooMagic) + sizeof(header_size);
-  nlohmann::json header;
-  try {
-    header = nlohmann::json::parse(body.substr(header_begin, header_size));
-  } catch (const std::exception&) {
-    throw UnusableEntry("header is not JSON");
-  }
-  for (const char* field : {"format", "options", "data_fingerprint"})
-    if (!header.contains(field) || header[field] != key[field])
-      throw UnusableEntry(std::string("stale: '") + field + "' differs from the request");
-
-  ZooEntry entry;
-  try {
-    entry.test_accuracy = header.at("test_accuracy").get<double>();
-    entry.train_seconds = header.at("train_seconds").get<double>();
-    const size_t weights_begin = header_begin + header_size;
-    const size_t weights_size = header.at("parameter_bytes").get<size_t>();
-    if (weights_begin + weights_size + sizeof(trailer) != body.size())
-      throw UnusableEntry("parameter bytes do not match the file size");
-    Checksum weights_sum;
-    weights_sum.Add(body.data() + weights_begin, weights_size);
-    if (weights_sum.hex() != header.at("parameter_checksum").get<std::string>())
-      throw UnusableEntry("parameter checksum mismatch");
-
-    entry.model = std::make_shared<ZooModel>(options.architecture, options.seed, options.classes);
-    const auto expected = entry.model->named_parameters();
-    const auto& stored = header.at("parameters");
-    if (stored.size() != expected.size()) throw UnusableEntry("parameter count differs");
-    size_t offset = weights_begin;
-    torch::NoGradGuard no_grad;
-    for (size_t i = 0; i < expected.size(); ++i) {
-      const auto& [name, parameter] = expected[i];
-      if (stored[i].at("name").get<std::string>() != name ||
-          stored[i].at("shape").get<std::vector<int64_t>>() != parameter.sizes().vec())
-        throw UnusableEntry("parameter '" + name + "' differs in name or shape");
-      const size_t bytes = parameter.numel() * sizeof(float);
-      if (offset + bytes > weights_begin + weights_size)
-        throw UnusableEntry("parameter bytes too short");
-      std::memcpy(parameter.data_ptr(), body.data() + offset, bytes);
-      offset += bytes;
-    }
-    if (offset != weights_begin + weights_size) throw UnusableEntry("parameter bytes too long");
-  } catch (const nlohmann::json::exception& error) {
-    throw UnusableEntry(std::string("malformed header (") + error.what() + ")");
-  }
-  entry.from_cache = true;
-  entry.path = path;
-  return entry;
-}
-
-}  // namespace
 
 std::vector<std::string> ZooArchitectures() { return {"cnn", "cnn_gap", "mlp"}; }
 
@@ -332,7 +184,7 @@ double ZooAccuracy(ZooModel& model, const torch::Tensor& images, const torch::Te
 ZooEntry TrainZooModel(const ZooTrainingOptions& options, const FashionMnist& data) {
   std::string error;
   if (!options.IsValid(&error)) throw InvalidInput(error);
-  CheckData(data);
+  CheckZooData(data);
   const int64_t available = data.train_images.size(0);
   if (options.train_subset > available)
     Fail("model zoo options: train_subset ", options.train_subset, " exceeds the ", available,
@@ -385,51 +237,6 @@ ZooEntry TrainZooModel(const ZooTrainingOptions& options, const FashionMnist& da
   entry.train_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   entry.test_accuracy = ZooAccuracy(*entry.model, data.test_images, data.test_labels);
-  return entry;
-}
-
-std::string ZooCacheDir(const std::string& dir) {
-  if (!dir.empty()) return dir;
-  if (const char* env = std::getenv("LFA_CACHE_DIR"); env != nullptr && *env != '\0') return env;
-  const char* home = std::getenv("HOME");
-  if (home == nullptr || *home == '\0')
-    Fail("model zoo: no cache directory (pass one, or set LFA_CACHE_DIR or HOME)");
-  return (std::filesystem::path(home) / ".cache" / "lfa").string();
-}
-
-std::string ZooCachePath(const ZooTrainingOptions& options, const FashionMnist& data,
-                         const std::string& cache_dir) {
-  CheckData(data);
-  return (std::filesystem::path(ZooCacheDir(cache_dir)) /
-          CacheFileName(options, FashionMnistFingerprint(data)))
-      .string();
-}
-
-ZooEntry LoadOrTrain(const ZooTrainingOptions& options, const FashionMnist& data,
-                     const std::string& cache_dir) {
-  std::string error;
-  if (!options.IsValid(&error)) throw InvalidInput(error);
-  CheckData(data);
-  const std::string dir = ZooCacheDir(cache_dir);
-  std::error_code ignored;
-  std::filesystem::create_directories(dir, ignored);
-  const std::string fingerprint = FashionMnistFingerprint(data);
-  const nlohmann::json key = CacheKey(options, fingerprint);
-  const std::string path =
-      (std::filesystem::path(dir) / CacheFileName(options, fingerprint)).string();
-  CheckOutputPath(path);
-
-  if (std::filesystem::exists(path)) {
-    try {
-      return ReadEntry(path, options, key);
-    } catch (const UnusableEntry& unusable) {
-      std::cerr << "lfa: warning: model zoo cache entry '" << path << "' is unusable ("
-                << unusable.what() << "); retraining\n";
-    }
-  }
-  ZooEntry entry = TrainZooModel(options, data);
-  WriteEntry(path, entry, key);
-  entry.path = path;
   return entry;
 }
 

@@ -17,13 +17,15 @@
 //
 // LoadOrTrain caches each trained model as one file in the cache directory: the `dir` argument
 // when non-empty, else $LFA_CACHE_DIR when set and non-empty, else $HOME/.cache/lfa. The file name
-// is zoo-<architecture>-<hash>.bin, where the hash covers the cache format version, the training
+// is zoo-<architecture>-<hash>.pt, where the hash covers the cache format version, the training
 // options and a fingerprint of the data (all four tensors), so a different dataset or option never
-// reads another's entry. The file holds a JSON header (format, options, data fingerprint, test
-// accuracy, training seconds, parameter names and shapes, a checksum of the parameter bytes), the
-// raw float32 parameters, and a checksum of everything before it. A truncated, corrupt or stale
-// entry (any check fails) is reported by one line on stderr and retrained; entries are written to a
-// temporary file and renamed into place, so a killed run never leaves a half-written entry.
+// reads another's entry. The file is a LibTorch archive (experiments/io/cache_archive.h: the zip
+// container torch::save writes, a CRC-32 per record) holding the cache key (format, options, data
+// fingerprint), the test accuracy, the training seconds and the network's parameters as
+// torch::nn::Module::save writes them. A truncated, corrupt or stale entry (unreadable archive,
+// other key, missing parameter or one of another shape) is reported by one line on stderr and
+// retrained; entries are written through an AtomicFile, so a killed run never leaves a
+// half-written entry.
 //
 //   FashionMnist data = LoadFashionMnist();
 //   ZooEntry entry = LoadOrTrain(ZooTrainingOptions{.architecture = "cnn"}, data);
@@ -66,7 +68,7 @@ struct ZooTrainingOptions {
   // Trains on the first train_subset training images; 0 = all.
   int64_t train_subset = 0;
   // Outputs of the last layer (>= 2); labels must lie in 0..classes-1. Part of the cache key only
-  // when != 10, so entries cached before the option existed stay valid.
+  // when != 10, so the key text of ten-class options is what it was before the option existed.
   int64_t classes = 10;
   // Prints one line per epoch on stderr. Not part of the cache key.
   bool progress = false;
@@ -124,6 +126,10 @@ std::string ZooCacheDir(const std::string& dir = "");
 // The cache file for these options and data in ZooCacheDir(cache_dir).
 std::string ZooCachePath(const ZooTrainingOptions& options, const FashionMnist& data,
                          const std::string& cache_dir = "");
+
+// Throws InvalidInput unless `data` holds float32 [n, 1, 28, 28] images (n >= 1) with int64 [n]
+// labels, for training and for testing.
+void CheckZooData(const FashionMnist& data);
 
 // Trains without any cache (train_seconds measured, from_cache false, path empty).
 ZooEntry TrainZooModel(const ZooTrainingOptions& options, const FashionMnist& data);

@@ -1,37 +1,21 @@
 // ROAR / KAR: the removal replaces exactly round(t * H * W) pixels per image (ROAR) or all the
 // others (KAR), all channels of a pixel together, by the channel means, ranked by sum_c |map| with
-// ties by pixel index; Sobel's known magnitudes on step edges; per-image random streams; and the
-// study: the random baseline on a model that ignores its input is the label prior at every
-// fraction, and an interrupted study resumes without retraining a finished cell and ends with the
-// table of an uninterrupted run.
-
-#include <unistd.h>
+// ties by pixel index; Sobel's known magnitudes on step edges; per-image random streams. The study
+// that uses them is tested in tests/experiments/studies/roar/roar_study_test.cc.
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <map>
+#include <cmath>
 #include <numeric>
-#include <sstream>
-#include <stdexcept>
-#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
-#include "experiments/data/fashion_mnist.h"
-#include "experiments/zoo/model_zoo.h"
-#include "experiments/studies/roar/roar_study.h"
 #include "framework/errors.h"
 #include "metrics/roar.h"
 #include "tests/test_util.h"
 
 namespace lfa {
 namespace {
-
-namespace fs = std::filesystem;
 
 // Indices of the k largest values of `values`, ties by smaller index (written out independently
 // of the library's sort).
@@ -159,168 +143,6 @@ TEST(RandomMap, EachImageHasItsOwnSeededStream) {
   EXPECT_FALSE(torch::equal(all[0], all[1]));
   EXPECT_GE(all.min().item<double>(), 0.0);
   EXPECT_LT(all.max().item<double>(), 1.0);
-}
-
-// Tiny synthetic data: 40 training and 20 test images of 1 x 8 x 8.
-FashionMnist TinyData() {
-  FashionMnist d;
-  d.train_images = test::RandomUniform({40, 1, 8, 8}, 0, 1, 5).to(torch::kFloat);
-  d.test_images = test::RandomUniform({20, 1, 8, 8}, 0, 1, 6).to(torch::kFloat);
-  d.train_labels = torch::arange(40, torch::kLong).remainder(3);  // 0, 1, 2, 0, 1, 2, ...
-  d.train_labels[1] = 0;  // the first 30: eleven 0s, nine 1s, ten 2s
-  d.test_labels = torch::ones({20}, torch::kLong);
-  d.test_labels.slice(0, 0, 7).fill_(0);  // the first 12: seven 0s, five 1s
-  return d;
-}
-
-std::string TempDir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("lfa_roar_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  return dir.string();
-}
-
-std::string ReadText(const std::string& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
-RoarStudyOptions TinyOptions(const std::string& out) {
-  RoarStudyOptions o;
-  o.out = out;
-  o.fractions = {0.1, 0.5, 0.9};
-  o.retrains = 2;
-  o.train_subset = 30;
-  o.test_subset = 12;
-  o.epochs = 1;
-  o.methods = {"random", "sobel"};
-  return o;
-}
-
-TEST(RoarStudy, RandomBaselineOnAnInputBlindModelIsTheLabelPrior) {
-  // The "model" ignores the images: it predicts the most frequent training label (0: eleven of the
-  // first 30), so its accuracy is that label's share of the test labels, 7 of the first 12, at
-  // every fraction, whatever the removal did to the images.
-  const auto prior = [](const FashionMnist& d, uint64_t) {
-    const torch::Tensor counts = torch::bincount(d.train_labels);
-    const int64_t majority = counts.argmax().item<int64_t>();
-    return d.test_labels.eq(majority).to(torch::kDouble).mean().item<double>();
-  };
-  const std::string out = TempDir("prior");
-  RunRoarStudy(TinyOptions(out), TinyData(), prior);
-  std::ifstream csv(out + "/roar.csv");
-  std::string line;
-  std::getline(csv, line);
-  EXPECT_EQ(line, "mode,fraction,method,metric,mean,sem,n");
-  int random_rows = 0;
-  while (std::getline(csv, line)) {
-    std::vector<std::string> f;
-    std::stringstream parts(line);
-    for (std::string p; std::getline(parts, p, ',');) f.push_back(p);
-    ASSERT_EQ(f.size(), 7u) << line;
-    EXPECT_NEAR(std::stod(f[4]), 7.0 / 12, 1e-6) << line;
-    EXPECT_NEAR(std::stod(f[5]), 0.0, 1e-12) << line;
-    random_rows += f[2] == "random";
-  }
-  EXPECT_EQ(random_rows, 6);  // 2 modes x 3 fractions
-  EXPECT_NE(ReadText(out + "/report.md").find("Unmodified model"), std::string::npos);
-  fs::remove_all(out);
-}
-
-// A trainer whose "accuracy" depends on the modified images and the seed, counting its calls and
-// throwing after `fail_after` of them (0: never).
-struct CountingTrainer {
-  int* calls;
-  int fail_after = 0;
-  double operator()(const FashionMnist& d, uint64_t seed) const {
-    if (fail_after > 0 && *calls >= fail_after) throw std::runtime_error("interrupted");
-    ++*calls;
-    return d.train_images.sum().item<double>() / 1000 + d.test_images.sum().item<double>() / 1e4 +
-           1e-3 * static_cast<double>(seed);
-  }
-};
-
-TEST(RoarStudy, ResumesWithoutRetrainingFinishedCells) {
-  const FashionMnist data = TinyData();
-  const int cells = 2 * (1 + 2 * 2 * 3);  // retrains x (unmodified + methods x modes x fractions)
-
-  const std::string whole = TempDir("whole");
-  int whole_calls = 0;
-  RunRoarStudy(TinyOptions(whole), data, CountingTrainer{&whole_calls});
-  EXPECT_EQ(whole_calls, cells);
-
-  const std::string resumed = TempDir("resumed");
-  int calls = 0;
-  EXPECT_THROW(RunRoarStudy(TinyOptions(resumed), data, CountingTrainer{&calls, 5}),
-               std::runtime_error);
-  EXPECT_EQ(calls, 5);
-  // A torn line, as a kill in the middle of a write would leave.
-  std::ofstream(resumed + "/state.csv", std::ios::app) << "0123456789abcdef,roar,0.1,ran";
-  int more = 0;
-  RunRoarStudy(TinyOptions(resumed), data, CountingTrainer{&more});
-  EXPECT_EQ(more, cells - 5);
-  EXPECT_EQ(ReadText(resumed + "/roar.csv"), ReadText(whole + "/roar.csv"));
-  EXPECT_EQ(ReadText(resumed + "/runs.csv").size(), ReadText(whole + "/runs.csv").size());
-
-  int none = 0;
-  RunRoarStudy(TinyOptions(resumed), data, CountingTrainer{&none});
-  EXPECT_EQ(none, 0);
-
-  // Other options that change results never reuse the journal; more fractions reuse what they can.
-  RoarStudyOptions other = TinyOptions(resumed);
-  other.epochs = 2;
-  int fresh = 0;
-  RunRoarStudy(other, data, CountingTrainer{&fresh});
-  EXPECT_EQ(fresh, cells);
-  RoarStudyOptions wider = TinyOptions(resumed);
-  wider.fractions = {0.1, 0.3, 0.5, 0.9};
-  int extra = 0;
-  RunRoarStudy(wider, data, CountingTrainer{&extra});
-  EXPECT_EQ(extra, 2 * 2 * 2);  // the new fraction: retrains x methods x modes
-  fs::remove_all(whole);
-  fs::remove_all(resumed);
-}
-
-TEST(RoarStudy, OptionsAreValidated) {
-  std::string error;
-  RoarStudyOptions o;
-  EXPECT_TRUE(o.IsValid(&error)) << error;
-  o.fractions = {0.1, 1.0};
-  EXPECT_FALSE(o.IsValid(&error));
-  EXPECT_NE(error.find("--fractions"), std::string::npos);
-  o = RoarStudyOptions{};
-  o.methods = {"gradient", "lime"};
-  EXPECT_FALSE(o.IsValid(&error));
-  EXPECT_NE(error.find("lime"), std::string::npos);
-  o = RoarStudyOptions{};
-  o.retrains = 0;
-  EXPECT_FALSE(o.IsValid(&error));
-}
-
-// Measurements, not tests (run with --gtest_also_run_disabled_tests and Fashion-MNIST present):
-// one training at the default scale, and the whole default study into $LFA_ROAR_OUT (default
-// out/roar), the same as `lfa study roar` with its defaults.
-TEST(RoarMeasure, DISABLED_OneTrainingAtTheDefaultScale) {
-  if (!FashionMnistPresent()) GTEST_SKIP() << "Fashion-MNIST not found";
-  const FashionMnist data = LoadFashionMnist();
-  const RoarStudyOptions defaults;
-  ZooTrainingOptions training;
-  training.epochs = defaults.epochs;
-  training.train_subset = defaults.train_subset;
-  const ZooEntry entry = TrainZooModel(training, data);
-  std::printf("cnn, %lld images, %lld epochs: %.1f s, test accuracy %.4f\n",
-              static_cast<long long>(defaults.train_subset), static_cast<long long>(defaults.epochs),
-              entry.train_seconds, entry.test_accuracy);
-  EXPECT_GT(entry.test_accuracy, 0.5);
-}
-
-TEST(RoarMeasure, DISABLED_DefaultStudy) {
-  if (!FashionMnistPresent()) GTEST_SKIP() << "Fashion-MNIST not found";
-  RoarStudyOptions options;
-  if (const char* out = std::getenv("LFA_ROAR_OUT")) options.out = out;
-  RunRoarStudy(options);
-  EXPECT_TRUE(fs::exists(options.out + "/report.md"));
 }
 
 }  // namespace

@@ -20,7 +20,12 @@
 //   localisation.csv  task, method, metric, mean, sem; metric is mass_accuracy, rank_accuracy or
 //                     pointing_game, with the suffix _top1pct for the second variant
 //   localisation.png  mass and rank accuracy per method and task (when gnuplot is on the PATH)
-//   report.md         the tables, and the results set beside the cited study's claims
+//   report.md         the tables, and the results set beside the cited study's claims (every
+//                     verdict computed from the numbers)
+//
+// The code: localisation_methods.h (the methods and their maps), localisation_results.h (typed
+// results, the verdict rule, the CSV tables), localisation_report.h (report.md and the plot);
+// this file trains or loads each task's model, explains, scores, and writes them in that order.
 //
 //   LocalisationStudyOptions options;
 //   options.points = 50;

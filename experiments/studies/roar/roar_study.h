@@ -33,14 +33,19 @@
 //   report.md   the scale, the tables, the plot, and the paper's claims set against the results
 //   state.csv   the resume journal (below); maps/  the estimator rankings (below)
 //
-// Resume. Each finished retrain appends one line to OUT/state.csv (written with a single append
-// and flushed; a torn last line is ignored on reading). Its key is a hash of everything that
-// defines the result: the study key (architecture, N, M, E, S, estimator settings, format
-// version) and the cell (mode, method, fraction, retrain). A rerun with the same options skips
-// every finished cell; changed options have other keys and never reuse a stale line. Retrained
+// Resume. Each finished retrain appends one line to OUT/state.csv (roar_journal.h: one write,
+// fsync'ed; a torn last line is ignored on reading). Its key is a hash of everything that defines
+// the result: the study key (architecture, N, M, E, S, estimator settings, format version, data
+// fingerprint) and the cell (mode, method, fraction, retrain). A rerun with the same options skips
+// every finished retrain; changed options have other keys and never reuse a stale line. Retrained
 // models also go through the zoo cache (LoadOrTrain), keyed by their training data.
-// The rankings of the model-based estimators are cached in OUT/maps/<method>.order (pixel order as
-// int16, with the key and a checksum; a missing, corrupt or stale file is recomputed).
+// The rankings of the model-based estimators are cached in OUT/maps/<method>.pt (roar_rankings.h:
+// a LibTorch archive of the int16 pixel order under its key; a corrupt, stale or misshapen file is
+// reported on one line and recomputed).
+//
+// The code: roar_journal.h (the journal), roar_rankings.h (the estimators and their cached
+// orders), roar_results.h (typed results, the comparison with random, the CSV tables),
+// roar_report.h (report.md and roar.png); this file runs them in that order.
 //
 // Default scale: 8000 training images, all 10000 test images, 2 epochs, 2 retrains: 142 trainings.
 // Measured on 2 shared cores: 1677 s in all (about 12.5 min for the five model-based rankings over

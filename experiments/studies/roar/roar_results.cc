@@ -1,0 +1,103 @@
+#include "experiments/studies/roar/roar_results.h"
+
+#include <torch/types.h>
+
+#include "experiments/io/csv.h"
+#include "experiments/report/markdown.h"
+#include "metrics/summary.h"
+
+namespace lfa {
+namespace {
+
+double SquaredOrZero(double sem) { return std::isnan(sem) ? 0.0 : sem * sem; }
+
+RandomComparison Compare(const std::string& mode, const std::string& method,
+                         const RoarCurve& curve, const RoarCurve& random) {
+  RandomComparison comparison{mode, method, {}, VersusRandom::kIndistinguishable};
+  const bool lower_is_better = mode == "roar";
+  int better = 0, worse = 0, count = 0;
+  for (const auto& [fraction, a] : curve) {
+    const auto r = random.find(fraction);
+    if (r == random.end()) continue;
+    const double d = a.mean - r->second.mean;
+    const double se = std::sqrt(SquaredOrZero(a.sem) + SquaredOrZero(r->second.sem));
+    const double gain = lower_is_better ? -d : d;
+    if (gain > 2 * se && gain > 0) ++better;
+    if (-gain > 2 * se && gain < 0) ++worse;
+    ++count;
+    comparison.differences.emplace_back(fraction, d);
+  }
+  if (count > 0 && 2 * better > count) comparison.verdict = VersusRandom::kBeats;
+  if (count > 0 && 2 * worse > count) comparison.verdict = VersusRandom::kLoses;
+  return comparison;
+}
+
+}  // namespace
+
+const RoarCurve* RoarResults::Curve(const std::string& mode, const std::string& method) const {
+  const auto m = curves.find(mode);
+  if (m == curves.end()) return nullptr;
+  const auto c = m->second.find(method);
+  return c == m->second.end() ? nullptr : &c->second;
+}
+
+RoarResults SummarizeRoarRuns(std::vector<RoarCellResult> cells) {
+  RoarResults results;
+  for (RoarCellResult& c : cells) {
+    std::vector<double> values;
+    for (const RoarRun& run : c.runs) values.push_back(run.accuracy);
+    const MetricSummary s = Summarize(torch::tensor(values, torch::kDouble));
+    c.accuracy = {s.mean, s.sem, static_cast<int64_t>(values.size())};
+    if (c.cell.mode == "none") {
+      results.unmodified = c.accuracy;
+    } else {
+      results.curves[c.cell.mode][c.cell.method][c.cell.fraction] = c.accuracy;
+    }
+  }
+  results.cells = std::move(cells);
+  return results;
+}
+
+std::string VersusRandomText(VersusRandom verdict) {
+  switch (verdict) {
+    case VersusRandom::kBeats: return "beats random";
+    case VersusRandom::kLoses: return "loses to random";
+    case VersusRandom::kIndistinguishable: break;
+  }
+  return "indistinguishable";
+}
+
+std::vector<RandomComparison> CompareWithRandom(const RoarResults& results,
+                                                const std::vector<std::string>& methods) {
+  std::vector<RandomComparison> comparisons;
+  for (const std::string mode : {"roar", "kar"}) {
+    const RoarCurve* random = results.Curve(mode, "random");
+    if (random == nullptr) continue;
+    for (const auto& method : methods) {
+      const RoarCurve* curve = results.Curve(mode, method);
+      if (method == "random" || curve == nullptr) continue;
+      comparisons.push_back(Compare(mode, method, *curve, *random));
+    }
+  }
+  return comparisons;
+}
+
+void WriteRoarTables(const RoarResults& results, const std::string& out) {
+  TextTable runs{{"mode", "fraction", "method", "retrain", "seed", "test_accuracy", "seconds"}, {}};
+  TextTable summary{{"mode", "fraction", "method", "metric", "mean", "sem", "n"}, {}};
+  for (const RoarCellResult& c : results.cells) {
+    const std::string fraction = FormatG(c.cell.fraction);
+    for (const RoarRun& run : c.runs)
+      runs.rows.push_back({c.cell.mode, fraction, c.cell.method, std::to_string(run.retrain),
+                           std::to_string(run.seed), Format(run.accuracy, 6),
+                           Format(run.seconds, 2)});
+    summary.rows.push_back({c.cell.mode, fraction, c.cell.method, "test_accuracy",
+                            Format(c.accuracy.mean, 6),
+                            std::isnan(c.accuracy.sem) ? "nan" : Format(c.accuracy.sem, 6),
+                            std::to_string(c.accuracy.n)});
+  }
+  runs.Write(out + "/runs.csv");
+  summary.Write(out + "/roar.csv");
+}
+
+}  // namespace lfa
