@@ -4,6 +4,14 @@
 //
 //   if (GnuplotFound("study roar"))
 //     drawn = RunGnuplot(dir + "/roar.gp", script, dir + "/roar.log", "study roar");
+//
+// DrawPng draws one picture atomically: gnuplot's output goes to a temporary file beside the PNG,
+// renamed onto it only when gnuplot succeeded and wrote something (AtomicFile, io/atomic_file.h).
+//
+//   DrawPng(out + "/nfl.png", "set terminal pngcairo size 1600,800", script, dir + "/nfl.gp",
+//           dir + "/nfl.log", "reproduce paper");
+//
+// WARNING: a script given to DrawPng must not `set output` itself; DrawPng sets it after `terminal`.
 #pragma once
 
 #include <string>
@@ -17,5 +25,11 @@ bool GnuplotFound(const std::string& who);
 // success; otherwise prints "<who>: gnuplot failed on <script> (see <log>)".
 bool RunGnuplot(const std::string& script_path, const std::string& script,
                 const std::string& log_path, const std::string& who);
+
+// Runs `terminal` (a `set terminal` line), `set output '<temporary>'` and `script` through
+// RunGnuplot, then renames the temporary onto `png` when gnuplot succeeded and the file is not
+// empty. False (with one line on stderr) when no picture was made; `png` is then left as it was.
+bool DrawPng(const std::string& png, const std::string& terminal, const std::string& script,
+             const std::string& script_path, const std::string& log_path, const std::string& who);
 
 }  // namespace lfa
