@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include <ATen/Parallel.h>
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/cuda.h>
 
