@@ -55,7 +55,8 @@ torch::Tensor NoisyGradientMoment(Oracle& oracle, const torch::Tensor& inputs,
     parts.push_back(variance ? (g - g.mean(1, true)).square().mean(1) : g.square().mean(1));
     if (progress) progress(end, n);
   }
-  const torch::Tensor flat = parts.empty() ? torch::zeros({0, d}, torch::kDouble) : torch::cat(parts);
+  const torch::Tensor flat =
+      parts.empty() ? torch::zeros({0, d}, torch::kDouble) : torch::cat(parts);
   return flat.reshape(WithBatch(n, input_shape));
 }
 

@@ -1,11 +1,11 @@
 // Image methods: the explainers that exist for images, by name, next to the eight recipes.
 //
-//   name                 what                                              needs
-//   smoothgrad_squared   mean of squared gradients over noisy copies       any model
-//   vargrad              variance of gradients over noisy copies           any model
-//   gradcam              Grad-CAM at `layer`, upsampled to the input       a model with named layers
-//   gradcampp            Grad-CAM++ (exp-score closed form), upsampled     a model with named layers
-//   smoothgradcampp      Smooth Grad-CAM++, upsampled                      a model with named layers
+//   name                 what                                           needs
+//   smoothgrad_squared   mean of squared gradients over noisy copies    any model
+//   vargrad              variance of gradients over noisy copies        any model
+//   gradcam              Grad-CAM at `layer`, upsampled to the input    a model with named layers
+//   gradcampp            Grad-CAM++ (exp-score closed form), upsampled  a model with named layers
+//   smoothgradcampp      Smooth Grad-CAM++, upsampled                   a model with named layers
 //
 // (gradient_ensembles.h and cam.h hold the maths.) They are Explainers: MakeExplainer(name,
 // RecipeOptions) in recipes.h builds them like the recipes, they query the model only through the
@@ -55,7 +55,8 @@ bool IsCamMethod(const std::string& name);
 
 // The image method `name` with the options it takes (see above); InvalidInput for an unknown
 // name or an option that does not apply. MakeExplainer dispatches here.
-std::unique_ptr<Explainer> MakeImageExplainer(const std::string& name, const RecipeOptions& options);
+std::unique_ptr<Explainer> MakeImageExplainer(const std::string& name,
+                                              const RecipeOptions& options);
 
 // The image maps of one batch as a tensor, for code that wants maps rather than an Explanation.
 struct ImageMethodOptions {

@@ -16,8 +16,8 @@ namespace {
 // A CAM layer given to one of the eight recipes, which have no layers to read.
 void CheckNoLayer(const std::string& method, const RecipeOptions& options) {
   if (!options.layer.empty())
-    Fail("layer '", options.layer, "' is an option of gradcam, gradcampp and smoothgradcampp, not of '",
-         method, "'");
+    Fail("layer '", options.layer,
+         "' is an option of gradcam, gradcampp and smoothgradcampp, not of '", method, "'");
 }
 
 }  // namespace
@@ -134,7 +134,8 @@ std::unique_ptr<Explainer> MakeExplainer(const std::string& method, const Recipe
                                          Implementation implementation) {
   if (IsImageMethod(method)) {
     if (implementation == Implementation::kClassic)
-      Fail("explainer '", method, "' has one implementation; 'classic' applies to the eight recipes");
+      Fail("explainer '", method,
+           "' has one implementation; 'classic' applies to the eight recipes");
     return MakeImageExplainer(method, options);
   }
   if (implementation == Implementation::kClassic) {

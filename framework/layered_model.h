@@ -8,8 +8,8 @@
 // Explainers do not call it themselves: like every model query, theirs goes through the Oracle,
 // which finds the layers by seeing its model as a LayeredModel and batches, places, counts:
 //
-//   Oracle oracle(zoo_cnn);                                          // a zoo CNN, a TorchScript Sequential
-//   LayerGradients a = oracle.GradientsAtLayer(x, targets, "conv2");  // A and dS/dA, float64
+//   Oracle oracle(zoo_cnn);                        // a zoo CNN, a TorchScript Sequential
+//   LayerGradients a = oracle.GradientsAtLayer(x, targets, "conv2");  // A, dS/dA (float64)
 //
 // What the Oracle does with it, per batch:
 //

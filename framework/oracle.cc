@@ -230,8 +230,9 @@ LayerGradients Oracle::GradientsAtLayer(const torch::Tensor& inputs, const torch
     const torch::Tensor chunk = Prepare(inputs.slice(0, begin, end)).detach().requires_grad_(true);
     auto [out, activation] = layered.ForwardWithActivation(chunk, layer);
     if (out.dim() == 1) out = out.unsqueeze(1);
-    TORCH_CHECK(out.dim() == 2 && out.size(0) == end - begin, "model output must be [n] or [n, K], got ",
-                out.sizes(), " for ", end - begin, " rows");
+    TORCH_CHECK(out.dim() == 2 && out.size(0) == end - begin,
+                "model output must be [n] or [n, K], got ", out.sizes(), " for ", end - begin,
+                " rows");
     if (activation.dim() < 1 || activation.size(0) != end - begin)
       Fail(model, ": layer '", layer, "' gives ", activation.dim() < 1 ? 0 : activation.size(0),
            " activation rows for ", end - begin, " input rows");

@@ -10,7 +10,7 @@
 //   Oracle oracle(model, {.device = "cpu", .max_batch_rows = 10000});
 //   torch::Tensor y = oracle.Values(inputs, /*targets=*/torch::zeros({n}, torch::kLong));
 //   torch::Tensor g = oracle.Gradients(inputs, targets);    // [n, *input_shape]
-//   LayerGradients a = oracle.GradientsAtLayer(images, targets, "relu2");  // the CAM family's query
+//   LayerGradients a = oracle.GradientsAtLayer(images, targets, "relu2");  // the CAMs' query
 //
 // Layer queries. Explainers that read a model's insides (Grad-CAM and its family) ask for one
 // layer's activation A and the gradient of the target score S = f_target with respect to it,
@@ -81,7 +81,8 @@ class Oracle {
   std::vector<std::string> LayerNames() const;
   // Shape of `layer`'s activation for one input of `input_shape`, without the batch dimension
   // ([K, h, w] for a convolutional layer). Probed once per (layer, input shape), not counted.
-  std::vector<int64_t> LayerShape(const std::vector<int64_t>& input_shape, const std::string& layer);
+  std::vector<int64_t> LayerShape(const std::vector<int64_t>& input_shape,
+                                  const std::string& layer);
   // Rows per model call of GradientsAtLayer for inputs of `input_shape`: the row budget, reduced
   // so that the rows' inputs and activations fit the byte budget.
   int64_t LayerBatchRows(const std::vector<int64_t>& input_shape, const std::string& layer);

@@ -136,14 +136,16 @@ TEST_F(CamFixture, GradCamPlusPlusMatchesClosedForm) {
 TEST_F(CamFixture, SmoothGradCamPlusPlusWithOneCleanSampleIsGradCamPlusPlus) {
   for (const std::string layer : {"features", "conv"}) {
     const torch::Tensor plain = Cam({.method = "gradcampp", .layer = layer});
-    const torch::Tensor smooth = Cam({.method = "smoothgradcampp", .layer = layer, .samples = 1, .noise_fraction = 0.0});
+    const torch::Tensor smooth = Cam(
+        {.method = "smoothgradcampp", .layer = layer, .samples = 1, .noise_fraction = 0.0});
     EXPECT_TRUE(AllClose(smooth, plain, 1e-12 * std::max(1.0, test::MaxAbs(plain)))) << layer;
   }
 }
 
 TEST_F(CamFixture, SmoothGradCamPlusPlusEqualsGradCamPlusPlusWhereGradientIsConstant) {
   // At "features" dS/dA = w_ck / hw whatever the input, so the noise changes no derivative power.
-  const torch::Tensor smooth = Cam({.method = "smoothgradcampp", .layer = "features", .samples = 8});
+  const torch::Tensor smooth =
+      Cam({.method = "smoothgradcampp", .layer = "features", .samples = 8});
   const torch::Tensor expected = HandMap(HandWeights(true), AllMaps());
   EXPECT_TRUE(AllClose(smooth, expected, 1e-10 * std::max(1.0, test::MaxAbs(expected))));
   // At "conv" the ReLU's derivative depends on the input: the noise must change the map.
@@ -183,7 +185,8 @@ TEST_F(CamFixture, PositionSubsetKeepsOnlyThoseNeuronsAndTheirShareOfTheScore) {
   // With global average pooling, the Grad-CAM values (no ReLU) at the chosen positions add up to
   // the class score that flows through them: sum_k w_ck sum_{ij in P} A^k_ij / hw.
   const std::vector<std::array<int64_t, 2>> chosen = {{0, 0}, {1, 4}, {4, 5}, {2, 2}};
-  const torch::Tensor maps = Cam({.method = "gradcam", .layer = "features", .positions = chosen, .relu = false});
+  const torch::Tensor maps =
+      Cam({.method = "gradcam", .layer = "features", .positions = chosen, .relu = false});
   const torch::Tensor a = net_->Features(x_);
   for (int64_t n = 0; n < kN; ++n) {
     const int64_t c = targets_[n].item<int64_t>();
@@ -194,7 +197,8 @@ TEST_F(CamFixture, PositionSubsetKeepsOnlyThoseNeuronsAndTheirShareOfTheScore) {
     EXPECT_NEAR(maps[n].sum().item<double>(), share, 1e-12) << "image " << n;
   }
   // Feature maps and positions together select the neurons (k, i, j) of both subsets.
-  const torch::Tensor both = Cam({.layer = "features", .feature_maps = {1, 3}, .positions = chosen});
+  const torch::Tensor both =
+      Cam({.layer = "features", .feature_maps = {1, 3}, .positions = chosen});
   torch::Tensor mask = torch::zeros({kH, kW}, torch::kDouble);
   for (const auto& [i, j] : chosen) mask[i][j] = 1.0;
   EXPECT_TRUE(AllClose(both, HandMap(HandWeights(false), {1, 3}) * mask, 1e-12));
@@ -256,7 +260,8 @@ TEST_F(CamFixture, NoiseScalesWithEachImagesRange) {
 TEST_F(CamFixture, EmptyLayerIsTheLastSpatialLayer) {
   EXPECT_EQ(LastSpatialLayer(oracle_, {kC, kH, kW}), "features");
   for (const char* method : {"gradcam", "gradcampp"})
-    EXPECT_TRUE(AllClose(Cam({.method = method}), Cam({.method = method, .layer = "features"}), 0.0))
+    EXPECT_TRUE(
+        AllClose(Cam({.method = method}), Cam({.method = method, .layer = "features"}), 0.0))
         << method;
 }
 
@@ -275,8 +280,9 @@ TEST_F(CamFixture, ExplainerGivesTheMapsPerElementAndCountsTheRowsItSends) {
     EXPECT_EQ(oracle.gradient_queries(), kN * copies) << method;
     EXPECT_EQ(oracle.value_queries(), 0) << method;
     ASSERT_EQ(e.attributions.sizes(), (c10::IntArrayRef{kN, kC * kH * kW})) << method;
-    const torch::Tensor maps =
-        Cam({.method = method, .layer = "conv", .samples = 6}, 3).unsqueeze(1).expand({-1, kC, -1, -1});
+    const torch::Tensor maps = Cam({.method = method, .layer = "conv", .samples = 6}, 3)
+                                   .unsqueeze(1)
+                                   .expand({-1, kC, -1, -1});
     EXPECT_TRUE(AllClose(e.AttributionMaps(), maps, 1e-12)) << method;
     EXPECT_TRUE(torch::isnan(e.loss).all().item<bool>()) << method;
   }
@@ -308,8 +314,9 @@ void ExpectInvalid(Fn fn, const std::string& needle) {
 TEST_F(CamFixture, BadOptionsNameTheValue) {
   ExpectInvalid([&] { Cam({.method = "scorecam", .layer = "conv"}); }, "scorecam");
   ExpectInvalid([&] { Cam({.layer = "fc7"}); }, "fc7");
-  ExpectInvalid([&] { Cam({.method = "smoothgradcampp", .layer = "conv", .noise_fraction = -0.25}); },
-                "-0.25");
+  ExpectInvalid(
+      [&] { Cam({.method = "smoothgradcampp", .layer = "conv", .noise_fraction = -0.25}); },
+      "-0.25");
   ExpectInvalid([&] { Cam({.method = "smoothgradcampp", .layer = "conv", .samples = 0}); },
                 "samples must be >= 1, got 0");
   ExpectInvalid([&] { Cam({.layer = "features", .feature_maps = {1, 4}}); }, "index 4");

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -245,7 +246,7 @@ TEST_F(OracleTest, CudaGivesTheCpuNumbers) {
 
 // f(x) = W (x * x) + b on [4] inputs, 3 outputs; layers "square" (x * x) and "linear" (the
 // outputs). With `copy_activation` it returns a detached copy of the square, which the outputs do
-// not depend on. Counts its calls.
+// not depend on. Counts its calls, and runs out of memory above `most_rows` rows when asked to.
 class SquareThenLinear : public LayeredModel {
  public:
   explicit SquareThenLinear(bool copy_activation = false) : copy_activation_(copy_activation) {}
@@ -254,6 +255,12 @@ class SquareThenLinear : public LayeredModel {
                                                                 const std::string& layer) override {
     const size_t index = FindLayer(layer_names(), layer, description());
     ++calls;
+    if (most_rows > 0 && x.size(0) > most_rows) {
+      std::string message = "simulated: CUDA out of memory on ";
+      message += std::to_string(x.size(0));
+      message += " rows";
+      throw std::runtime_error(message);
+    }
     const torch::Tensor square = x * x;
     const torch::Tensor out = square.matmul(w.t().to(x.device())) + b.to(x.device());
     if (index == 1) return {out, out};
@@ -269,6 +276,7 @@ class SquareThenLinear : public LayeredModel {
   const torch::Tensor w = RandomNormal({3, 4}, 21);
   const torch::Tensor b = RandomNormal({3}, 22);
   int64_t calls = 0;
+  int64_t most_rows = 0;  // > 0: calls with more rows throw an out-of-memory error
 
  private:
   bool copy_activation_;
@@ -309,7 +317,23 @@ TEST(OracleLayers, LayerQueriesAreExactBatchedAndCounted) {
   Oracle bytes(model, {.max_batch_bytes = 640});
   EXPECT_EQ(bytes.LayerBatchRows({4}, "square"), 10);
   EXPECT_EQ(bytes.LayerBatchRows({4}, "linear"), 11);
-  EXPECT_TRUE(AllClose(bytes.GradientsAtLayer(x, targets, "square").gradients, whole.gradients, 0.0));
+  EXPECT_TRUE(
+      AllClose(bytes.GradientsAtLayer(x, targets, "square").gradients, whole.gradients, 0.0));
+}
+
+TEST(OracleLayers, OutOfMemoryHalvesTheBatchAndRetriesTheSameRows) {
+  auto model = std::make_shared<SquareThenLinear>();
+  const torch::Tensor x = RandomNormal({23, 4}, 26);
+  const torch::Tensor targets = Targets(2, 23);
+  Oracle roomy(model);
+  const LayerGradients expected = roomy.GradientsAtLayer(x, targets, "square");
+  model->most_rows = 4;  // 23 rows fail, then 12, 6; batches of 3 fit
+  Oracle tight(model, {.max_batch_rows = 100});
+  const LayerGradients halved = tight.GradientsAtLayer(x, targets, "square");
+  EXPECT_TRUE(AllClose(halved.scores, expected.scores, 0.0));
+  EXPECT_TRUE(AllClose(halved.activations, expected.activations, 0.0));
+  EXPECT_TRUE(AllClose(halved.gradients, expected.gradients, 0.0));
+  EXPECT_EQ(tight.gradient_queries(), 23) << "failed attempts are not queries";
 }
 
 TEST(OracleLayers, LayerQueryErrorsNameTheProblem) {
@@ -324,7 +348,8 @@ TEST(OracleLayers, LayerQueryErrorsNameTheProblem) {
   const torch::Tensor x = RandomNormal({6, 4}, 24);
   Oracle oracle(std::make_shared<SquareThenLinear>());
   EXPECT_THAT(message([&] { oracle.GradientsAtLayer(x, Targets(0, 6), "conv9"); }),
-              ::testing::AllOf(::testing::HasSubstr("'conv9'"), ::testing::HasSubstr("square, linear")));
+              ::testing::AllOf(::testing::HasSubstr("'conv9'"),
+                               ::testing::HasSubstr("square, linear")));
   EXPECT_THAT(message([&] { oracle.GradientsAtLayer(x, Targets(3, 6), "square"); }),
               ::testing::HasSubstr("target 3 outside [0, 3)"));
   Oracle copied(std::make_shared<SquareThenLinear>(/*copy_activation=*/true));

@@ -146,7 +146,8 @@ TEST_F(ExplainImagesTest, ImageMethodsRunLikeEveryExplainer) {
   EXPECT_EQ(out.header.back(), "row");
   const torch::Tensor w = weight_[2].to(torch::kDouble);
   EXPECT_TRUE(test::AllClose(out.values.slice(1, 0, 16), (w * w).expand({3, 16}), 1e-5));
-  EXPECT_TRUE(test::AllClose(out.values.select(1, 16), torch::tensor({1.0, 2.0, 3.0}, torch::kDouble), 0));
+  EXPECT_TRUE(test::AllClose(out.values.select(1, 16),
+                             torch::tensor({1.0, 2.0, 3.0}, torch::kDouble), 0));
   for (int i = 1; i < 4; ++i)
     EXPECT_TRUE(std::filesystem::exists(options.heatmaps + "/row" + std::to_string(i) + ".png"));
 }
