@@ -1,9 +1,10 @@
-// The CAM family: class activation maps from the feature maps of one layer, and the noisy-gradient
-// maps SmoothGrad-Squared and VarGrad.
+// The CAM family: class activation maps from the feature maps of one layer (Grad-CAM, Grad-CAM++,
+// Smooth Grad-CAM++). SmoothGrad-Squared and VarGrad, the other image methods, are in
+// gradient_ensembles.h.
 //
 // A CAM explains the score S^c of class c through the K feature maps A^k (each h x w) of a chosen
 // layer of a LayeredModel: it weighs each map by how much S^c depends on it and adds them up,
-// giving one h x w map per image. With g^k_ij = dS^c / dA^k_ij (one autograd call per batch):
+// giving one h x w map per image. With g^k_ij = dS^c / dA^k_ij (Oracle::GradientsAtLayer):
 //
 //   Grad-CAM (Selvaraju et al. 2017)
 //     alpha_k   = (1 / hw) sum_ij g^k_ij
@@ -38,29 +39,29 @@
 //   would need a second layer, the neuron's, in the LayeredModel interface, and answers another
 //   question: what drives a unit rather than where the class evidence lies.)
 //
-//   SmoothGrad-Squared and VarGrad (Hooker et al. 2019), per input element, over S noisy copies:
-//     SG-SQ(x)   = mean_s g_s^2,   VarGrad(x) = mean_s (g_s - mean_s g_s)^2   (population, 1/S)
-//   with g_s = d f_c / dx at x + eps_s and the same per-image sigma as above (the SmoothGrad
-//   paper's "10-20% of the input range" is noise_fraction 0.1-0.2).
-//
-// Usage:
-//   LayeredModel& net = ...;                                       // [N, C, H, W] -> [N, K]
-//   torch::Tensor maps = ComputeCam(net, images, labels,
+// Usage (the CAMs are Explainers like the recipes; MakeExplainer in recipes.h builds them by name):
+//   auto gradcampp = MakeExplainer("gradcampp", {.layer = "conv5"});      // recipes.h
+//   Explanation e = gradcampp->Explain(oracle, MakePointBatch(images, /*seed=*/0), labels);
+//   torch::Tensor heat = e.AttributionMaps();          // [N, C, H, W]: upsampled, repeated over C
+//   torch::Tensor maps = ComputeCam(oracle, MakePointBatch(images, 0), labels,   // [N, h, w]
 //       CamOptions{.method = "gradcampp", .layer = "conv5", .feature_maps = {3, 17}});
-//   torch::Tensor centre = ComputeCam(net, images, labels,            // one position of the layer
+//   torch::Tensor centre = ComputeCam(oracle, MakePointBatch(images, 0), labels,  // one position
 //       CamOptions{.layer = "conv5", .positions = {{{3, 3}}}});
-//   torch::Tensor heat = UpsampleToInput(maps, images.size(2), images.size(3));  // [N, H, W]
-//   torch::Tensor vg = VarGrad(oracle, images, labels, /*samples=*/50, 0.15, /*seed=*/0);
 //
-// Batching and randomness: images are processed in chunks; each chunk is one forward and one
-// backward over all its rows (clean and noisy copies of every image), never one call per image.
-// Image i's noise comes from its own stream StreamSeed(seed, first_index + i, kClassic), so an
-// image explained alone (with its first_index) gets the same map as inside any batch or chunking.
+// Queries: the CAMs read the layer through the Oracle (Oracle::GradientsAtLayer), so they are
+// batched by its budget, run on its device, counted (one gradient query per row: N rows, or
+// N (1 + samples) for Smooth Grad-CAM++) and retried with half the batch on out-of-memory. An
+// image's clean row and its noisy copies travel in one model call whenever the budget allows.
+// Image i's noise comes from its own stream (explainers/noisy_copies.h), so an image explained
+// alone (with its first_index) gets the same map as inside any batch, whatever the Oracle's batch
+// size. `layer` empty picks the last layer whose activation is spatial ([n, K, h, w]): the last
+// convolutional block, the papers' choice (LastSpatialLayer). A model without named layers (not a
+// LayeredModel) is an InvalidInput naming it.
 //
 // WARNING: Grad-CAM++ scales each image's weights by exp(S^c): scores above ~709 (float64) overflow
 // to inf and give NaN maps; explain logits, not already-exponentiated probabilities, and compare
-// the maps of different images after normalising each. The maps are at the layer's resolution;
-// UpsampleToInput brings them to the input's.
+// the maps of different images after normalising each. ComputeCam's maps are at the layer's
+// resolution; UpsampleToInput brings them to the input's (the Explainer does).
 #pragma once
 
 #include <array>
@@ -70,7 +71,8 @@
 
 #include <torch/types.h>
 
-#include "framework/layered_model.h"
+#include "framework/explainer.h"
+#include "framework/neighbourhood.h"
 #include "framework/oracle.h"
 
 namespace lfa {
@@ -78,7 +80,8 @@ namespace lfa {
 struct CamOptions {
   // "gradcam", "gradcampp" or "smoothgradcampp".
   std::string method = "gradcam";
-  // Layer whose activation [n, K, h, w] is explained; one of the model's layer_names().
+  // Layer whose activation [n, K, h, w] is explained, one of the model's layer names; empty: the
+  // last layer with a spatial activation (LastSpatialLayer).
   std::string layer;
   // Feature maps k summed into the map; empty: all K. Indices must lie in [0, K).
   std::vector<int64_t> feature_maps;
@@ -89,40 +92,42 @@ struct CamOptions {
   int64_t samples = 25;
   // Noise standard deviation as a fraction of each image's range: sigma = fraction (max - min).
   double noise_fraction = 0.15;
-  // Seed of the per-image noise streams, and the index of the first image of this batch in the
-  // whole data set (so that an image explained alone matches it inside a batch).
-  uint64_t seed = 0;
-  int64_t first_index = 0;
   // ReLU on the final map (the papers' choice); false keeps the negative evidence.
   bool relu = true;
-  // Most model rows (clean and noisy copies together) in one forward/backward; at least one
-  // image's rows are always sent together.
-  int64_t max_batch_rows = 512;
 
   bool IsValid(std::string* error) const;
 };
 
-// inputs [N, *input_shape] (cast to the model's dtype, kept on their device: the model's), targets
-// int64 [N] or a scalar -> maps [N, h, w] float64 on the CPU at the layer's resolution (generally
-// [N, *spatial] for an activation [n, K, *spatial]). Throws InvalidInput for invalid options, an unknown layer, an
-// activation without spatial dimensions, a feature map index outside [0, K) or a position outside the
+// The CAM family as an Explainer: attributions [N, C H W], the map upsampled bilinearly to the
+// input's H x W and repeated over its C channels (one value per input element, like the gradient
+// family's). Points must be images [C, H, W]. Nothing is fitted (Unfitted diagnostics).
+class CamExplainer : public Explainer {
+ public:
+  // Throws InvalidInput naming the value when the options are invalid.
+  explicit CamExplainer(CamOptions options);
+  std::string name() const override { return options_.method; }
+  Explanation Explain(Oracle& oracle, const PointBatch& points, const torch::Tensor& targets,
+                      const ProgressCallback& progress = {}) const override;
+
+ private:
+  CamOptions options_;
+};
+
+// points [N, *input_shape] (noise streams from points.seed and first_index), targets int64 [N] or
+// a scalar -> maps [N, h, w] float64 on the CPU at the layer's resolution (generally
+// [N, *spatial] for an activation [n, K, *spatial]). Throws InvalidInput for invalid options, a
+// model without layers, an unknown layer, an activation without spatial dimensions, a target
+// outside the model's outputs, a feature map index outside [0, K) or a position outside the
 // layer's h x w.
-torch::Tensor ComputeCam(LayeredModel& model, const torch::Tensor& inputs,
-                         const torch::Tensor& targets, const CamOptions& options);
+torch::Tensor ComputeCam(Oracle& oracle, const PointBatch& points, const torch::Tensor& targets,
+                         const CamOptions& options, const ProgressCallback& progress = {});
+
+// The last of the oracle's model's layers whose activation for one input of `input_shape` is
+// [K, h, w] (two spatial dimensions). InvalidInput naming the model when there is none.
+std::string LastSpatialLayer(Oracle& oracle, const std::vector<int64_t>& input_shape);
 
 // maps [N, h, w] -> [N, height, width] by bilinear interpolation (align_corners = false, as
 // OpenCV's resize used by the papers' code).
 torch::Tensor UpsampleToInput(const torch::Tensor& maps, int64_t height, int64_t width);
-
-// Per-element maps [N, *input_shape] float64: the mean of squared gradients (SmoothGrad-Squared)
-// and the population variance of the gradients (VarGrad) over `samples` noisy copies of each input,
-// noise sigma = noise_fraction (max - min) of that input. One batched Oracle::Gradients call per
-// chunk of images.
-torch::Tensor SmoothGradSquared(Oracle& oracle, const torch::Tensor& inputs,
-                                const torch::Tensor& targets, int64_t samples,
-                                double noise_fraction, uint64_t seed, int64_t first_index = 0);
-torch::Tensor VarGrad(Oracle& oracle, const torch::Tensor& inputs, const torch::Tensor& targets,
-                      int64_t samples, double noise_fraction, uint64_t seed,
-                      int64_t first_index = 0);
 
 }  // namespace lfa

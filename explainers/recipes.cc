@@ -6,16 +6,31 @@
 
 #include "explainers/builtin_registry.h"
 #include "explainers/classic.h"
+#include "explainers/image_methods.h"
 #include "framework/errors.h"
 #include "framework/registry.h"
 
 namespace lfa {
+namespace {
+
+// A CAM layer given to one of the eight recipes, which have no layers to read.
+void CheckNoLayer(const std::string& method, const RecipeOptions& options) {
+  if (!options.layer.empty())
+    Fail("layer '", options.layer,
+         "' is an option of gradcam, gradcampp and smoothgradcampp, not of '", method, "'");
+}
+
+}  // namespace
 
 const std::vector<std::string>& MethodNames() {
   static const std::vector<std::string> names = {
       "lime", "kernelshap", "occlusion", "clime", "smoothgrad", "gradient",
       "integrated_gradients", "gradient_x_input"};
   return names;
+}
+
+int64_t DefaultSamples(const std::string& method) {
+  return IsImageMethod(method) ? kImageMethodSamples : RecipeOptions{}.samples;
 }
 
 bool RecipeOptions::IsValid(std::string* error) const {
@@ -63,6 +78,7 @@ nlohmann::json RecipeSpec(const std::string& method, const RecipeOptions& option
            "LFA composition removes feature groups (use groups)");
     Fail("sliding_window is an option of the classic occlusion only, not of '", method, "'");
   }
+  CheckNoLayer(method, options);
   const double sigma = options.sigma.value_or(0.1);
   const double width = options.kernel_width.value_or(1.0);
   const json baseline = options.baseline.ToJson();
@@ -102,10 +118,13 @@ nlohmann::json RecipeSpec(const std::string& method, const RecipeOptions& option
                      {"high", 1.0}, {"baseline", baseline}, {"groups", groups}};
     loss = matching;
     surrogate = linear_no_b;
+  } else if (IsImageMethod(method)) {
+    Fail("'", method, "' is an image method, not an LFA composition: build it with MakeExplainer");
   } else {
-    std::string known;
-    for (const auto& name : MethodNames()) known += (known.empty() ? "" : ", ") + name;
-    Fail("unknown explainer '", method, "' (known: ", known, ")");
+    std::string recipes, images;
+    for (const auto& name : MethodNames()) recipes += (recipes.empty() ? "" : ", ") + name;
+    for (const auto& name : ImageMethodNames()) images += (images.empty() ? "" : ", ") + name;
+    Fail("unknown explainer '", method, "' (recipes: ", recipes, "; image methods: ", images, ")");
   }
   return {{"name", method}, {"neighbourhood", neighbourhood}, {"loss", loss},
           {"surrogate", surrogate}, {"solver", {{"type", "auto"}}}, {"samples", options.samples}};
@@ -113,7 +132,16 @@ nlohmann::json RecipeSpec(const std::string& method, const RecipeOptions& option
 
 std::unique_ptr<Explainer> MakeExplainer(const std::string& method, const RecipeOptions& options,
                                          Implementation implementation) {
-  if (implementation == Implementation::kClassic) return MakeClassicExplainer(method, options);
+  if (IsImageMethod(method)) {
+    if (implementation == Implementation::kClassic)
+      Fail("explainer '", method,
+           "' has one implementation; 'classic' applies to the eight recipes");
+    return MakeImageExplainer(method, options);
+  }
+  if (implementation == Implementation::kClassic) {
+    CheckNoLayer(method, options);
+    return MakeClassicExplainer(method, options);
+  }
   return DefaultRegistry().Build(RecipeSpec(method, options));
 }
 

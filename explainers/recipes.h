@@ -19,12 +19,19 @@
 // Implementation::kClassic) returns the well-known algorithm with Captum's conventions instead
 // (classic.h); clime has no classic form.
 //
+// MakeExplainer also builds the image methods by name (explainers/image_methods.h:
+// smoothgrad_squared, vargrad, gradcam, gradcampp, smoothgradcampp): Explainers that query
+// through the Oracle like the recipes, with one implementation each. They take samples (noisy
+// copies), noise_fraction and, for the CAMs, layer; every other option is an error there, and
+// `layer` is an error for the eight recipes.
+//
 //   auto smoothgrad = MakeExplainer("smoothgrad", {.samples = 500, .sigma = 0.2});
 //   auto relative = MakeExplainer("smoothgrad", {.noise_fraction = 0.15});  // 15% of each range
 //   auto blurred = MakeExplainer("kernelshap", {.baseline = Baseline::Blur(5.0),
 //                                               .groups = FeatureGroups::Patches(4)});
 //   auto windows = MakeExplainer("occlusion", {.baseline = 0.0, .sliding_window = {3, 3},
 //                                              .strides = {2, 2}}, Implementation::kClassic);
+//   auto cam = MakeExplainer("gradcampp", {.layer = "relu2"});         // an image method
 //
 // Image options: `baseline` takes any Baseline (a number, one value per element, or the blur of
 // each point, framework/neighbourhood.h); `noise_fraction` sets the Gaussian noise of clime and
@@ -49,10 +56,13 @@ namespace lfa {
 enum class Implementation { kLfa, kClassic };
 
 struct RecipeOptions {
-  int64_t samples = 1000;               // perturbations per point (> 0)
+  // Perturbations per point (> 0); the noisy copies per image of the image methods. The default
+  // suits the recipes; DefaultSamples(method) gives each method's (lfa explain uses it).
+  int64_t samples = 1000;
   std::optional<double> sigma;          // noise of clime / smoothgrad (default 0.1)
   // Noise of clime / smoothgrad relative to each point's range instead of sigma:
-  // sigma_i = noise_fraction (max(x_i) - min(x_i)) (> 0; not together with sigma).
+  // sigma_i = noise_fraction (max(x_i) - min(x_i)) (> 0; not together with sigma). The image
+  // methods' noise (default 0.15).
   std::optional<double> noise_fraction;
   std::optional<double> kernel_width;   // LIME kernel width (default 1)
   Baseline baseline = 0.0;              // value of a removed feature / start of the IG path
@@ -64,6 +74,9 @@ struct RecipeOptions {
   // Steps of the window along its last strides.size() dimensions (the others step by 1); empty:
   // all 1. Needs sliding_window.
   std::vector<int64_t> strides;
+  // The CAMs only (gradcam, gradcampp, smoothgradcampp): the layer explained, one of the model's
+  // layer names; empty: the last layer with a spatial activation.
+  std::string layer;
 
   // Checks the values that do not depend on the method or the input shape.
   bool IsValid(std::string* error) const;
@@ -72,9 +85,14 @@ struct RecipeOptions {
 // The eight method names, in the paper's order.
 const std::vector<std::string>& MethodNames();
 
+// `samples` suited to `method`: 25 noisy copies for the image methods, 1000 for the rest.
+int64_t DefaultSamples(const std::string& method);
+
 // The composition of `method` as a JSON spec; throws InvalidInput for an unknown name.
 nlohmann::json RecipeSpec(const std::string& method, const RecipeOptions& options = {});
 
+// One of the eight recipes (in either implementation) or an image method; InvalidInput for an
+// unknown name or an option that does not apply to the method.
 std::unique_ptr<Explainer> MakeExplainer(const std::string& method,
                                          const RecipeOptions& options = {},
                                          Implementation implementation = Implementation::kLfa);

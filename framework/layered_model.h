@@ -5,12 +5,19 @@
 // LayeredModel exposes, for a named layer, the outputs together with that layer's activation as a
 // tensor in the autograd graph, so that d output / d A^k is one autograd call away.
 //
-//   LayeredModel& net = ...;                                     // a zoo CNN, a TorchScript Sequential
+// Explainers do not call it themselves: like every model query, theirs goes through the Oracle,
+// which finds the layers by seeing its model as a LayeredModel and batches, places, counts:
+//
+//   Oracle oracle(zoo_cnn);                        // a zoo CNN, a TorchScript Sequential
+//   LayerGradients a = oracle.GradientsAtLayer(x, targets, "conv2");  // A, dS/dA (float64)
+//
+// What the Oracle does with it, per batch:
+//
 //   auto [outputs, maps] = net.ForwardWithActivation(x, "conv2"); // [n, K], [n, C, H, W]
 //   torch::Tensor grads = torch::autograd::grad({outputs.select(1, k).sum()}, {maps})[0];
 //
 // WARNING: the activation returned must be the very tensor the later layers consume (not a copy),
-// otherwise its gradient is empty.
+// otherwise its gradient is empty (the Oracle then reports the layer).
 #pragma once
 
 #include <string>

@@ -1,9 +1,13 @@
 #include "framework/oracle.h"
 
+#include <algorithm>
+#include <sstream>
+
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/cuda.h>
 
 #include "framework/errors.h"
+#include "framework/layered_model.h"
 
 namespace lfa {
 namespace {
@@ -21,6 +25,27 @@ torch::Device ParseDevice(const std::string& name) {
 
 bool IsOutOfMemory(const std::exception& e) {
   return std::string(e.what()).find("out of memory") != std::string::npos;
+}
+
+std::vector<int64_t> WithBatch(int64_t rows, c10::IntArrayRef shape) {
+  std::vector<int64_t> out = {rows};
+  out.insert(out.end(), shape.begin(), shape.end());
+  return out;
+}
+
+int64_t Product(const std::vector<int64_t>& shape) {
+  int64_t product = 1;
+  for (int64_t s : shape) product *= s;
+  return product;
+}
+
+// targets [rows] must index the model's `outputs` columns.
+void CheckTargets(const torch::Tensor& targets, int64_t outputs) {
+  if (targets.numel() == 0) return;
+  const int64_t lowest = targets.min().item<int64_t>(), highest = targets.max().item<int64_t>();
+  if (lowest < 0 || highest >= outputs)
+    Fail("oracle: target ", lowest < 0 ? lowest : highest, " outside [0, ", outputs,
+         ") of the model's outputs");
 }
 
 }  // namespace
@@ -54,7 +79,10 @@ Oracle::Oracle(std::shared_ptr<Model> model, OracleOptions options)
 }
 
 int64_t Oracle::RowsPerBatch(const torch::Tensor& inputs) const {
-  const int64_t row_elements = inputs.dim() > 1 ? inputs[0].numel() : 1;
+  return RowsWithin(inputs.dim() > 1 ? inputs[0].numel() : 1);
+}
+
+int64_t Oracle::RowsWithin(int64_t row_elements) const {
   const int64_t row_bytes = std::max<int64_t>(1, row_elements * c10::elementSize(model_->dtype()));
   return std::max<int64_t>(1, std::min(options_.max_batch_rows, options_.max_batch_bytes / row_bytes));
 }
@@ -145,6 +173,84 @@ torch::Tensor Oracle::Gradients(const torch::Tensor& inputs, const torch::Tensor
     gradients.slice(0, begin, end).copy_(grad);
   });
   return gradients;
+}
+
+bool Oracle::has_layers() const { return dynamic_cast<LayeredModel*>(model_.get()) != nullptr; }
+
+std::vector<std::string> Oracle::LayerNames() const {
+  const auto* layered = dynamic_cast<const LayeredModel*>(model_.get());
+  if (layered == nullptr)
+    Fail("model '", model_->description(),
+         "' has no named layers: layer queries need a LayeredModel (framework/layered_model.h), "
+         "such as a zoo model or a TorchScript Sequential");
+  return layered->layer_names();
+}
+
+std::vector<int64_t> Oracle::LayerShape(const std::vector<int64_t>& input_shape,
+                                        const std::string& layer) {
+  FindLayer(LayerNames(), layer, "model '" + model_->description() + "'");
+  const auto key = std::make_pair(layer, input_shape);
+  const auto known = layer_shapes_.find(key);
+  if (known != layer_shapes_.end()) return known->second;
+  torch::NoGradGuard no_grad;
+  const torch::Tensor probe = Prepare(torch::zeros(WithBatch(1, input_shape)));
+  const torch::Tensor activation =
+      dynamic_cast<LayeredModel&>(*model_).ForwardWithActivation(probe, layer).second;
+  if (activation.dim() < 1 || activation.size(0) != 1) {
+    std::ostringstream shape;
+    shape << activation.sizes();
+    Fail("model '", model_->description(), "': layer '", layer, "' gives an activation of shape ",
+         shape.str(), " for one input row; expected [1, ...] (one row per input row)");
+  }
+  const std::vector<int64_t> shape(activation.sizes().begin() + 1, activation.sizes().end());
+  layer_shapes_.emplace(key, shape);
+  return shape;
+}
+
+int64_t Oracle::LayerBatchRows(const std::vector<int64_t>& input_shape, const std::string& layer) {
+  return RowsWithin(Product(input_shape) + Product(LayerShape(input_shape, layer)));
+}
+
+LayerGradients Oracle::GradientsAtLayer(const torch::Tensor& inputs, const torch::Tensor& targets,
+                                        const std::string& layer) {
+  if (inputs.dim() < 1) Fail("oracle: layer queries need inputs [n, *input_shape], got a scalar");
+  const int64_t n = inputs.size(0);
+  const std::vector<int64_t> input_shape(inputs.sizes().begin() + 1, inputs.sizes().end());
+  const std::vector<int64_t> layer_shape = LayerShape(input_shape, layer);
+  const torch::Tensor target_rows = ExpandTargets(targets, n);
+  auto& layered = dynamic_cast<LayeredModel&>(*model_);
+  const std::string model = "model '" + model_->description() + "'";
+  LayerGradients result{torch::empty({n}, torch::kDouble),
+                        torch::empty(WithBatch(n, layer_shape), torch::kDouble),
+                        torch::empty(WithBatch(n, layer_shape), torch::kDouble)};
+  torch::AutoGradMode enable_grad(true);  // callers may hold a NoGradGuard
+  ForEachBatch(n, LayerBatchRows(input_shape, layer), &gradient_queries_,
+               [&](int64_t begin, int64_t end) {
+    // A leaf that requires grad puts the activation in the graph even for parameter-free models.
+    const torch::Tensor chunk = Prepare(inputs.slice(0, begin, end)).detach().requires_grad_(true);
+    auto [out, activation] = layered.ForwardWithActivation(chunk, layer);
+    if (out.dim() == 1) out = out.unsqueeze(1);
+    TORCH_CHECK(out.dim() == 2 && out.size(0) == end - begin,
+                "model output must be [n] or [n, K], got ", out.sizes(), " for ", end - begin,
+                " rows");
+    if (activation.dim() < 1 || activation.size(0) != end - begin)
+      Fail(model, ": layer '", layer, "' gives ", activation.dim() < 1 ? 0 : activation.size(0),
+           " activation rows for ", end - begin, " input rows");
+    const torch::Tensor index = target_rows.slice(0, begin, end);
+    CheckTargets(index, out.size(1));
+    const torch::Tensor scores = out.gather(1, index.to(out.device()).unsqueeze(1)).squeeze(1);
+    // Rows do not interact (model.h), so the gradient of the sum is the per-row gradient.
+    torch::Tensor grad;
+    if (activation.requires_grad() && scores.requires_grad())
+      grad = torch::autograd::grad({scores.sum()}, {activation}, {}, false, false, true)[0];
+    if (!grad.defined())
+      Fail(model, ": the outputs do not depend on the activation of layer '", layer,
+           "' through autograd (the model must return the very tensor its later layers use)");
+    result.scores.slice(0, begin, end).copy_(scores.detach());
+    result.activations.slice(0, begin, end).copy_(activation.detach());
+    result.gradients.slice(0, begin, end).copy_(grad);
+  });
+  return result;
 }
 
 }  // namespace lfa

@@ -1,7 +1,11 @@
 #include "experiments/cli/explain_command.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "experiments/cli/model_source.h"
 #include "experiments/cli/points_input.h"
@@ -15,7 +19,10 @@
 #include "explainers/image_methods.h"
 #include "explainers/recipes.h"
 #include "framework/errors.h"
+#include "framework/explainer.h"
 #include "framework/feature_groups.h"
+#include "framework/model.h"
+#include "framework/oracle.h"
 #include "framework/registry.h"
 #include "neighbourhoods/baseline.h"
 
@@ -68,12 +75,15 @@ std::unique_ptr<Explainer> ChooseExplainer(const ExplainCommandOptions& options,
         !options.groups.empty() || options.noise_fraction || !options.window.empty())
       Fail("--sigma, --kernel-width, --baseline, --groups, --noise-fraction and --window "
            "configure --explainer; with --spec, set them in the spec file");
+    if (!options.layer.empty())
+      Fail("--layer '", options.layer, "' names the layer of --explainer gradcam, gradcampp or "
+           "smoothgradcampp; a --spec composition reads no layer");
     nlohmann::json spec = ReadSpecFile(options.spec);
     if (options.samples && spec.is_object()) spec["samples"] = *options.samples;
     return DefaultRegistry().Build(spec);
   }
   RecipeOptions recipe;
-  recipe.samples = options.samples.value_or(1000);
+  recipe.samples = options.samples.value_or(DefaultSamples(options.explainer));
   recipe.sigma = options.sigma;
   recipe.kernel_width = options.kernel_width;
   recipe.baseline = ParseBaseline(options.baseline, points);
@@ -81,42 +91,110 @@ std::unique_ptr<Explainer> ChooseExplainer(const ExplainCommandOptions& options,
   recipe.noise_fraction = options.noise_fraction;
   recipe.sliding_window = options.window;
   recipe.strides = options.strides;
+  recipe.layer = options.layer;
   std::string error;
   if (!recipe.IsValid(&error)) Fail("--explainer ", options.explainer, ": ", error);
   return MakeExplainer(options.explainer, recipe, ParseImplementation(options.implementation));
 }
 
-}  // namespace
-
-void RunExplain(const ExplainCommandOptions& options) {
+// The flags that need no file: checked before anything is loaded.
+void CheckCommandFlags(const ExplainCommandOptions& options) {
   if (options.out.empty()) Fail("--out is required");
   if (options.batch_size < 1) Fail("--batch-size must be > 0, got ", options.batch_size);
   if (options.output_index < 0) Fail("--output-index must be >= 0, got ", options.output_index);
   if (options.points_per_step < 1)
     Fail("points per step must be > 0, got ", options.points_per_step);
   CheckOutputPath(options.out);
-  const bool image_method = IsImageMethod(options.explainer);
-  if (image_method && (!options.spec.empty() || options.implementation != "lfa" ||
-                       !options.groups.empty() || options.kernel_width ||
-                       !options.baseline.empty() || options.sigma || !options.window.empty()))
-    Fail("--explainer ", options.explainer, " takes --samples, --noise-fraction, --layer and "
-         "--seed only (no --spec, --implementation, --groups, --sigma, --kernel-width, "
-         "--baseline or --window)");
-  if (!IsCamMethod(options.explainer) && !options.layer.empty())
-    Fail("--layer applies to gradcam, gradcampp and smoothgradcampp, not to '",
-         options.explainer.empty() ? options.spec : options.explainer, "'");
-  std::unique_ptr<Explainer> explainer =
-      image_method ? nullptr : ChooseExplainer(options, torch::Tensor());
-  const std::string method = image_method ? options.explainer : explainer->name();
-  if (!options.heatmaps.empty()) {
-    std::error_code error;
-    std::filesystem::create_directories(options.heatmaps, error);
-    if (error || !std::filesystem::is_directory(options.heatmaps))
-      Fail("--heatmaps directory '", options.heatmaps, "' cannot be created");
-  }
-  if (options.noise_fraction && !(*options.noise_fraction >= 0))
-    Fail("--noise-fraction must be >= 0, got ", *options.noise_fraction);
+}
 
+void CreateHeatmapsDirectory(const std::string& directory) {
+  if (directory.empty()) return;
+  std::error_code error;
+  std::filesystem::create_directories(directory, error);
+  if (error || !std::filesystem::is_directory(directory))
+    Fail("--heatmaps directory '", directory, "' cannot be created");
+}
+
+// The data's rows must fit the model's inputs, and the explained output must exist.
+void CheckModelFitsData(const ExplainCommandOptions& options, const Model& model,
+                        const Points& data, Oracle& oracle) {
+  const int64_t elements = NumElements(data.shape);
+  const std::vector<int64_t> model_shape = model.input_shape();
+  if (!model_shape.empty() && NumElements(model_shape) != elements) {
+    Fail("data file '", options.data, "' has ", elements,
+         data.from_idx ? " value(s) per row" : " feature column(s)", " but model '",
+         options.model, "' expects ", NumElements(model_shape), " input(s)",
+         options.label_column.empty() && elements == NumElements(model_shape) + 1
+             ? " (is the last column the target? pass --label-column last)"
+             : "");
+  }
+  if (!options.heatmaps.empty() && data.shape.size() != 3)
+    Fail("--heatmaps needs image points [C, H, W]; the points have shape ",
+         c10::IntArrayRef(data.shape), " (give --input-shape C,H,W)");
+  int64_t outputs = 0;
+  try {
+    outputs = oracle.NumOutputs(data.shape);
+  } catch (const c10::Error& e) {
+    std::string what = e.what();
+    Fail("model '", options.model, "' cannot evaluate inputs of shape ",
+         c10::IntArrayRef(data.shape), ": ", what.substr(0, what.find('\n')));
+  }
+  if (options.output_index >= outputs)
+    Fail("--output-index ", options.output_index, " is out of range: the model has ", outputs,
+         " output(s)");
+}
+
+// Every row explained in steps of points_per_step (progress on stderr), one Explanation.
+Explanation ExplainInSteps(const Explainer& explainer, Oracle& oracle, const Points& data,
+                           const ExplainCommandOptions& options) {
+  const int64_t rows = data.values.size(0);
+  const torch::Tensor targets = Targets(options.output_index, rows);
+  std::string label = "lfa explain ";
+  label += explainer.name();
+  Progress progress(label, rows);
+  std::vector<Explanation> parts;
+  for (int64_t begin = 0; begin < rows; begin += options.points_per_step) {
+    const int64_t end = std::min(rows, begin + options.points_per_step);
+    const PointBatch batch =
+        MakePointBatch(data.values.slice(0, begin, end), options.seed, data.first_row + begin);
+    parts.push_back(explainer.Explain(oracle, batch, targets.slice(0, begin, end)));
+    progress.Update(end);
+  }
+  progress.Finish();
+  return Explanation::Concatenate(parts);
+}
+
+// One montage per row: the image beside its map (a CAM as an overlay, as the papers show it).
+void WriteHeatmaps(const std::string& directory, const std::string& method, const Points& data,
+                   const torch::Tensor& element_maps) {
+  const int64_t rows = data.values.size(0);
+  std::vector<int64_t> image_shape = {rows};
+  image_shape.insert(image_shape.end(), data.shape.begin(), data.shape.end());
+  const torch::Tensor images = data.values.reshape(image_shape);
+  const torch::Tensor element_images = element_maps.reshape(image_shape);
+  for (int64_t i = 0; i < rows; ++i) {
+    std::vector<MontagePanel> panels;
+    if (IsCamMethod(method)) {
+      panels.push_back({method, element_images[i][0], PanelKind::kCamOverlay});
+    } else {
+      panels.push_back({method, element_images[i], PanelKind::kAttribution});
+      panels.push_back({method + " signed", element_images[i], PanelKind::kSignedAttribution});
+    }
+    std::string path = directory;
+    path += "/row";
+    path += std::to_string(data.first_row + i);
+    path += ".png";
+    WriteMontage(path, images[i], panels, MontageOptions{});
+  }
+}
+
+}  // namespace
+
+void RunExplain(const ExplainCommandOptions& options) {
+  CheckCommandFlags(options);
+  // Built before loading anything (bad flags fail fast), again once a "mean" baseline is known.
+  std::unique_ptr<Explainer> explainer = ChooseExplainer(options, torch::Tensor());
+  CreateHeatmapsDirectory(options.heatmaps);
   const OpenedModel opened =
       OpenModel(options.model, {.cache_dir = options.cache_dir, .fashion_mnist = ""});
   const Points data = ReadPoints({.path = options.data, .rows = options.rows,
@@ -124,105 +202,34 @@ void RunExplain(const ExplainCommandOptions& options) {
                                   .input_shape = options.input_shape,
                                   .scale = options.pixel_scale},
                                  opened.model->input_shape());
-  const std::vector<int64_t>& shape = data.shape;
-  const int64_t rows = data.values.size(0), elements = NumElements(shape);
-  if (!opened.model->input_shape().empty() && NumElements(opened.model->input_shape()) != elements) {
-    Fail("data file '", options.data, "' has ", elements,
-         data.from_idx ? " value(s) per row" : " feature column(s)", " but model '",
-         options.model, "' expects ", NumElements(opened.model->input_shape()), " input(s)",
-         options.label_column.empty() && elements == NumElements(opened.model->input_shape()) + 1
-             ? " (is the last column the target? pass --label-column last)"
-             : "");
-  }
-  // Built before loading anything (bad flags fail fast), again once a "mean" baseline is known.
-  if (!image_method && options.baseline == "mean") explainer = ChooseExplainer(options, data.values);
-  if (image_method && shape.size() != 3)
-    Fail("--explainer ", method, " explains images [C, H, W]; the points have shape ",
-         c10::IntArrayRef(shape), " (give --input-shape C,H,W)");
-  if (!options.heatmaps.empty() && shape.size() != 3)
-    Fail("--heatmaps needs image points [C, H, W]; the points have shape ", c10::IntArrayRef(shape),
-         " (give --input-shape C,H,W)");
+  if (options.baseline == "mean") explainer = ChooseExplainer(options, data.values);
   Oracle oracle(opened.model,
                 OracleOptions{.device = options.device, .max_batch_rows = options.batch_size});
-  int64_t outputs = 0;
-  try {
-    outputs = oracle.NumOutputs(shape);
-  } catch (const c10::Error& e) {
-    std::string what = e.what();
-    Fail("model '", options.model, "' cannot evaluate inputs of shape ", c10::IntArrayRef(shape),
-         ": ", what.substr(0, what.find('\n')));
-  }
-  if (options.output_index >= outputs)
-    Fail("--output-index ", options.output_index, " is out of range: the model has ", outputs,
-         " output(s)");
+  CheckModelFitsData(options, *opened.model, data, oracle);
 
-  const torch::Tensor targets = Targets(options.output_index, rows);
-  const FeatureGroups groups = ParseGroups(options.groups);
-  Progress progress("lfa explain " + method, rows);
-  std::vector<torch::Tensor> maps;
-  std::vector<Explanation> parts;
-  for (int64_t begin = 0; begin < rows; begin += options.points_per_step) {
-    const int64_t end = std::min(rows, begin + options.points_per_step);
-    const torch::Tensor chunk = data.values.slice(0, begin, end);
-    if (image_method) {
-      ImageMethodOptions image;
-      image.samples = options.samples.value_or(image.samples);
-      image.noise_fraction = options.noise_fraction.value_or(image.noise_fraction);
-      image.layer = options.layer;
-      image.seed = options.seed;
-      image.first_index = data.first_row + begin;
-      maps.push_back(ComputeImageMap(method, oracle, opened.layered.get(), chunk,
-                                     targets.slice(0, begin, end), image)
-                         .reshape({end - begin, -1}));
-    } else {
-      const PointBatch batch = MakePointBatch(chunk, options.seed, data.first_row + begin);
-      Explanation e = explainer->Explain(oracle, batch, targets.slice(0, begin, end));
-      const int64_t d = e.attributions.size(1);
-      maps.push_back(d == elements ? e.attributions : groups.SpreadToElements(e.attributions, shape));
-      parts.push_back(std::move(e));
-    }
-    progress.Update(end);
-  }
-  progress.Finish();
-  const torch::Tensor element_maps = torch::cat(maps, 0);
-
+  const Explanation explanation = ExplainInSteps(*explainer, oracle, data, options);
+  const std::string method = explainer->name();
+  const int64_t rows = data.values.size(0), elements = NumElements(data.shape);
+  const torch::Tensor element_maps =
+      explanation.attributions.size(1) == elements
+          ? explanation.attributions
+          : ParseGroups(options.groups).SpreadToElements(explanation.attributions, data.shape);
   std::vector<std::string> header = data.names;
   torch::Tensor values = element_maps;
-  // The CAMs read activations from the layered model directly, past the Oracle's query count.
-  std::string report = method + ": " + std::to_string(rows) + " point(s), " +
-                       (IsCamMethod(method) ? std::string("model queries not counted (CAM)")
-                                            : std::to_string(oracle.queries()) + " model queries");
-  if (!image_method) {
-    const Explanation explanation = Explanation::Concatenate(parts);
+  // The recipes' and specs' CSV carries their fit; the image methods fit nothing, and their CSV
+  // has always held the maps and the row only.
+  if (!IsImageMethod(method)) {
     header.insert(header.end(), {"intercept", "loss", "r2"});
     values = torch::cat({element_maps, explanation.intercepts.unsqueeze(1),
                          explanation.loss.unsqueeze(1), explanation.r2.unsqueeze(1)}, 1);
-    report = explanation.BriefReport();
   }
   // Last column: the row's index among the data file's rows, so outputs of row ranges line up.
   header.push_back("row");
   values = torch::cat({values, torch::arange(data.first_row, data.first_row + rows,
                                              torch::kDouble).unsqueeze(1)}, 1);
   WriteCsv(options.out, header, values);
-
-  if (!options.heatmaps.empty()) {
-    std::vector<int64_t> image_shape = {rows};
-    image_shape.insert(image_shape.end(), shape.begin(), shape.end());
-    const torch::Tensor images = data.values.reshape(image_shape);
-    const torch::Tensor element_images = element_maps.reshape(image_shape);
-    for (int64_t i = 0; i < rows; ++i) {
-      std::vector<MontagePanel> panels;
-      if (IsCamMethod(method)) {
-        panels.push_back({method, element_images[i][0], PanelKind::kCamOverlay});
-      } else {
-        panels.push_back({method, element_images[i], PanelKind::kAttribution});
-        panels.push_back({method + " signed", element_images[i], PanelKind::kSignedAttribution});
-      }
-      WriteMontage(options.heatmaps + "/row" + std::to_string(data.first_row + i) + ".png",
-                   images[i], panels, MontageOptions{});
-    }
-  }
-  std::fprintf(stderr, "%s -> %s%s\n", report.c_str(), options.out.c_str(),
+  if (!options.heatmaps.empty()) WriteHeatmaps(options.heatmaps, method, data, element_maps);
+  std::fprintf(stderr, "%s -> %s%s\n", explanation.BriefReport().c_str(), options.out.c_str(),
                options.heatmaps.empty() ? "" : (" and " + options.heatmaps + "/row*.png").c_str());
 }
 

@@ -10,7 +10,10 @@
 //               [--heatmaps DIR] --out FILE.csv
 //
 // NAME is one of the eight recipes (explainers/recipes.h) or an image method
-// (explainers/image_methods.h: smoothgrad_squared, vargrad, gradcam, gradcampp, smoothgradcampp).
+// (explainers/image_methods.h: smoothgrad_squared, vargrad, gradcam, gradcampp, smoothgradcampp);
+// MakeExplainer builds either, and every explainer runs the same way: through one Oracle (device,
+// --batch-size, counted queries, reported on stderr), in steps of rows. The CAMs need a model with
+// named layers (zoo:ARCH).
 // Input formats and shapes: experiments/cli/points_input.h. Output header: one column per input
 // element (the CSV's feature names, or c<C>_y<Y>_x<X> for images), then intercept, loss and r2 for
 // the recipes and specs, then row (the row's index in the data file). Grouped mask methods
@@ -41,7 +44,8 @@ struct ExplainCommandOptions {
   std::string implementation = "lfa";
   std::string spec;                  // JSON spec file composing an explainer
   std::string groups;                // "patch:P": feature groups of the mask recipes
-  std::optional<int64_t> samples;    // perturbations per point (default 1000 / the spec's / 25)
+  std::optional<int64_t> samples;    // perturbations per point (default DefaultSamples(NAME): 1000,
+                                     // 25 noisy copies for the image methods; or the spec's)
   uint64_t seed = 0;
   std::optional<double> sigma;
   std::optional<double> kernel_width;

@@ -29,7 +29,6 @@ OpenedModel OpenModel(const std::string& text, const ModelSourceOptions& options
     std::fprintf(stderr, "zoo:%s test accuracy %.4f (%s)\n", architecture.c_str(),
                  entry.test_accuracy, entry.from_cache ? "cached" : "trained");
     opened.model = entry.model;
-    opened.layered = entry.model;
     opened.description = "zoo:" + architecture;
     return opened;
   }

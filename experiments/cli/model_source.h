@@ -5,8 +5,9 @@
 //                    default training options, loaded from the zoo cache or trained on
 //                    Fashion-MNIST first (tens of seconds; progress on stderr)
 //
-// Zoo models are LayeredModels, so the CAM family can explain them; `layered` is null for
-// TorchScript files (load a TorchScript Sequential with LoadTorchScriptSequential for that).
+// Zoo models are LayeredModels, so the CAM family can explain them (the Oracle finds their layers);
+// a TorchScript file is a plain Model (load a TorchScript Sequential with LoadTorchScriptSequential
+// for named layers).
 //
 //   OpenedModel m = OpenModel("zoo:cnn", {});      // m.model->input_shape() == {1, 28, 28}
 #pragma once
@@ -14,7 +15,6 @@
 #include <memory>
 #include <string>
 
-#include "framework/layered_model.h"
 #include "framework/model.h"
 
 namespace lfa {
@@ -26,7 +26,6 @@ struct ModelSourceOptions {
 
 struct OpenedModel {
   std::shared_ptr<Model> model;
-  std::shared_ptr<LayeredModel> layered;  // the same model when it has named layers, else null
   std::string description;
 };
 

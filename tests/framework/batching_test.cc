@@ -1,11 +1,16 @@
 // Batching and the Oracle: explanations do not depend on how points are batched (every point has
 // its own random stream), the Oracle's batch budget changes nothing but the number of model calls,
-// queries are counted exactly, and targets select the right output of a multi-output model.
+// queries are counted exactly, and targets select the right output of a multi-output model. The
+// layer queries (GradientsAtLayer) are checked on f(x) = W (x * x) + b, whose layer "square" has
+// activation x * x and gradient W_target exactly.
 
+#include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <torch/cuda.h>
 #include <torch/types.h>
@@ -14,6 +19,7 @@
 #include "explainers/recipes.h"
 #include "framework/errors.h"
 #include "framework/explainer.h"
+#include "framework/layered_model.h"
 #include "framework/oracle.h"
 #include "framework/registry.h"
 #include "models/analytic_model.h"
@@ -234,6 +240,143 @@ TEST_F(OracleTest, CudaGivesTheCpuNumbers) {
                          explainer->Explain(cpu, points, Targets(0, 5)).attributions, 1e-10))
         << method;
   }
+}
+
+// ---- Layer queries -------------------------------------------------------------------------
+
+// f(x) = W (x * x) + b on [4] inputs, 3 outputs; layers "square" (x * x) and "linear" (the
+// outputs). With `copy_activation` it returns a detached copy of the square, which the outputs do
+// not depend on. Counts its calls, and runs out of memory above `most_rows` rows when asked to.
+class SquareThenLinear : public LayeredModel {
+ public:
+  explicit SquareThenLinear(bool copy_activation = false) : copy_activation_(copy_activation) {}
+  std::vector<std::string> layer_names() const override { return {"square", "linear"}; }
+  std::pair<torch::Tensor, torch::Tensor> ForwardWithActivation(const torch::Tensor& x,
+                                                                const std::string& layer) override {
+    const size_t index = FindLayer(layer_names(), layer, description());
+    ++calls;
+    if (most_rows > 0 && x.size(0) > most_rows) {
+      std::string message = "simulated: CUDA out of memory on ";
+      message += std::to_string(x.size(0));
+      message += " rows";
+      throw std::runtime_error(message);
+    }
+    const torch::Tensor square = x * x;
+    const torch::Tensor out = square.matmul(w.t().to(x.device())) + b.to(x.device());
+    if (index == 1) return {out, out};
+    return {out, copy_activation_ ? square.detach().clone() : square};
+  }
+  torch::Tensor Forward(const torch::Tensor& x) override {
+    return ForwardWithActivation(x, "linear").first;
+  }
+  std::vector<int64_t> input_shape() const override { return {4}; }
+  torch::Dtype dtype() const override { return torch::kDouble; }
+  std::string description() const override { return "square then linear"; }
+
+  const torch::Tensor w = RandomNormal({3, 4}, 21);
+  const torch::Tensor b = RandomNormal({3}, 22);
+  int64_t calls = 0;
+  int64_t most_rows = 0;  // > 0: calls with more rows throw an out-of-memory error
+
+ private:
+  bool copy_activation_;
+};
+
+TEST(OracleLayers, LayerQueriesAreExactBatchedAndCounted) {
+  auto model = std::make_shared<SquareThenLinear>();
+  const torch::Tensor x = RandomNormal({23, 4}, 23);
+  const torch::Tensor targets = torch::tensor(
+      {0, 1, 2, 2, 1, 0, 0, 1, 2, 2, 1, 0, 0, 1, 2, 2, 1, 0, 0, 1, 2, 2, 1}, torch::kLong);
+  Oracle large(model);
+  EXPECT_TRUE(large.has_layers());
+  EXPECT_EQ(large.LayerNames(), (std::vector<std::string>{"square", "linear"}));
+  EXPECT_EQ(large.LayerShape({4}, "square"), (std::vector<int64_t>{4}));
+  EXPECT_EQ(large.LayerShape({4}, "linear"), (std::vector<int64_t>{3}));
+  EXPECT_EQ(large.queries(), 0) << "shape probes are not queries";
+  const LayerGradients whole = large.GradientsAtLayer(x, targets, "square");
+  EXPECT_TRUE(AllClose(whole.scores, large.Values(x, targets), 1e-14));
+  EXPECT_TRUE(AllClose(whole.activations, x * x, 0.0));
+  EXPECT_TRUE(AllClose(whole.gradients, model->w.index_select(0, targets), 0.0));
+  const LayerGradients last = large.GradientsAtLayer(x, targets, "linear");
+  EXPECT_TRUE(AllClose(last.gradients, torch::one_hot(targets, 3).to(torch::kDouble), 0.0));
+  EXPECT_EQ(large.gradient_queries(), 2 * 23);
+  EXPECT_EQ(large.value_queries(), 23);
+
+  // Five rows per call: ceil(23 / 5) = 5 calls, the same numbers.
+  Oracle small(model, {.max_batch_rows = 5});
+  small.LayerShape({4}, "square");  // probe first, so that `calls` counts the queries only
+  model->calls = 0;
+  const LayerGradients batched = small.GradientsAtLayer(x, targets, "square");
+  EXPECT_EQ(model->calls, 5);
+  EXPECT_EQ(small.gradient_queries(), 23);
+  EXPECT_TRUE(AllClose(batched.scores, whole.scores, 0.0));
+  EXPECT_TRUE(AllClose(batched.activations, whole.activations, 0.0));
+  EXPECT_TRUE(AllClose(batched.gradients, whole.gradients, 0.0));
+  // The byte budget counts a row's input and activation: (4 + 4) float64 = 64 bytes at "square",
+  // (4 + 3) = 56 at "linear".
+  Oracle bytes(model, {.max_batch_bytes = 640});
+  EXPECT_EQ(bytes.LayerBatchRows({4}, "square"), 10);
+  EXPECT_EQ(bytes.LayerBatchRows({4}, "linear"), 11);
+  EXPECT_TRUE(
+      AllClose(bytes.GradientsAtLayer(x, targets, "square").gradients, whole.gradients, 0.0));
+}
+
+TEST(OracleLayers, OutOfMemoryHalvesTheBatchAndRetriesTheSameRows) {
+  auto model = std::make_shared<SquareThenLinear>();
+  const torch::Tensor x = RandomNormal({23, 4}, 26);
+  const torch::Tensor targets = Targets(2, 23);
+  Oracle roomy(model);
+  const LayerGradients expected = roomy.GradientsAtLayer(x, targets, "square");
+  model->most_rows = 4;  // 23 rows fail, then 12, 6; batches of 3 fit
+  Oracle tight(model, {.max_batch_rows = 100});
+  const LayerGradients halved = tight.GradientsAtLayer(x, targets, "square");
+  EXPECT_TRUE(AllClose(halved.scores, expected.scores, 0.0));
+  EXPECT_TRUE(AllClose(halved.activations, expected.activations, 0.0));
+  EXPECT_TRUE(AllClose(halved.gradients, expected.gradients, 0.0));
+  EXPECT_EQ(tight.gradient_queries(), 23) << "failed attempts are not queries";
+}
+
+TEST(OracleLayers, LayerQueryErrorsNameTheProblem) {
+  const auto message = [](const std::function<void()>& query) {
+    try {
+      query();
+    } catch (const InvalidInput& e) {
+      return std::string(e.what());
+    }
+    return std::string("no InvalidInput");
+  };
+  const torch::Tensor x = RandomNormal({6, 4}, 24);
+  Oracle oracle(std::make_shared<SquareThenLinear>());
+  EXPECT_THAT(message([&] { oracle.GradientsAtLayer(x, Targets(0, 6), "conv9"); }),
+              ::testing::AllOf(::testing::HasSubstr("'conv9'"),
+                               ::testing::HasSubstr("square, linear")));
+  EXPECT_THAT(message([&] { oracle.GradientsAtLayer(x, Targets(3, 6), "square"); }),
+              ::testing::HasSubstr("target 3 outside [0, 3)"));
+  Oracle copied(std::make_shared<SquareThenLinear>(/*copy_activation=*/true));
+  EXPECT_THAT(message([&] { copied.GradientsAtLayer(x, Targets(0, 6), "square"); }),
+              ::testing::HasSubstr("do not depend on the activation of layer 'square'"));
+  Oracle plain(test::SineProduct{{0.7, -1.3, 2.0, 0.5}}.Model());
+  EXPECT_FALSE(plain.has_layers());
+  for (const auto& query : std::vector<std::function<void()>>{
+           [&] { plain.LayerNames(); }, [&] { plain.LayerShape({4}, "square"); },
+           [&] { plain.GradientsAtLayer(x, Targets(0, 6), "square"); }})
+    EXPECT_THAT(message(query), ::testing::HasSubstr("has no named layers"));
+  EXPECT_EQ(oracle.queries() + copied.queries() + plain.queries(), 0);
+}
+
+TEST(OracleLayers, CudaGivesTheCpuNumbers) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device visible to this LibTorch";
+  auto model = std::make_shared<SquareThenLinear>();
+  const torch::Tensor x = RandomNormal({9, 4}, 25);
+  const torch::Tensor targets = Targets(1, 9);
+  const LayerGradients cpu = Oracle(model).GradientsAtLayer(x, targets, "square");
+  Oracle gpu(model, {.device = "cuda", .max_batch_rows = 4});
+  const LayerGradients on_gpu = gpu.GradientsAtLayer(x, targets, "square");
+  EXPECT_EQ(on_gpu.gradients.device(), torch::Device(torch::kCPU));
+  EXPECT_TRUE(AllClose(on_gpu.scores, cpu.scores, 1e-12));
+  EXPECT_TRUE(AllClose(on_gpu.activations, cpu.activations, 1e-12));
+  EXPECT_TRUE(AllClose(on_gpu.gradients, cpu.gradients, 1e-12));
+  EXPECT_EQ(gpu.gradient_queries(), 9);
 }
 
 TEST(ExpandTargets, BroadcastsScalarsAndChecksLengths) {

@@ -160,7 +160,7 @@ expect_error "--groups not patch:P" "patch:P" out.csv \
   explain --model "$model_or_missing" --data tiny.csv --explainer lime --groups square:2 --out out.csv
 expect_error "--baseline not a number, mean or blur:S" "'zero'" out.csv \
   explain --model "$model_or_missing" --data tiny.csv --explainer lime --baseline zero --out out.csv
-expect_error "--layer on a recipe" "--layer" out.csv \
+expect_error "--layer on a recipe" "layer 'conv1'" out.csv \
   explain --model "$model_or_missing" --data tiny.csv --explainer lime --layer conv1 --out out.csv
 expect_error "neither --explainer nor --spec" "no explainer" out.csv \
   explain --model "$model_or_missing" --data tiny.csv --out out.csv

@@ -130,6 +130,28 @@ TEST_F(ExplainImagesTest, CsvPixelsWithInputShapeAndHeatmaps) {
     EXPECT_TRUE(std::filesystem::exists(options.heatmaps + "/row" + std::to_string(i) + ".png"));
 }
 
+TEST_F(ExplainImagesTest, ImageMethodsRunLikeEveryExplainer) {
+  // SmoothGrad-Squared on a linear model: every noisy copy has the gradient W_k, so the map is
+  // W_k^2 per pixel; the image methods' CSV holds the maps and the row (no fit columns).
+  ExplainCommandOptions options;
+  options.data = idx_;
+  options.rows = "1:4";
+  options.explainer = "smoothgrad_squared";
+  options.output_index = 2;
+  options.samples = 3;
+  options.heatmaps = dir_ + "/heat";
+  const CsvTable out = Explain(options);
+  ASSERT_EQ(out.values.size(0), 3);
+  ASSERT_EQ(out.values.size(1), 16 + 1);
+  EXPECT_EQ(out.header.back(), "row");
+  const torch::Tensor w = weight_[2].to(torch::kDouble);
+  EXPECT_TRUE(test::AllClose(out.values.slice(1, 0, 16), (w * w).expand({3, 16}), 1e-5));
+  EXPECT_TRUE(test::AllClose(out.values.select(1, 16),
+                             torch::tensor({1.0, 2.0, 3.0}, torch::kDouble), 0));
+  for (int i = 1; i < 4; ++i)
+    EXPECT_TRUE(std::filesystem::exists(options.heatmaps + "/row" + std::to_string(i) + ".png"));
+}
+
 void ExpectInvalid(const std::function<void()>& run, const std::string& fragment) {
   try {
     run();
@@ -158,7 +180,8 @@ TEST_F(ExplainImagesTest, BadImageInputIsNamed) {
   ExpectInvalid(with([](auto& o) { o.groups = "square:2"; }), "square:2");
   ExpectInvalid(with([](auto& o) { o.label_column = "last"; }), "IDX file");
   ExpectInvalid(with([](auto& o) { o.explainer = "gradcam"; }), "named layers");
-  ExpectInvalid(with([](auto& o) { o.layer = "conv1"; }), "--layer");
+  ExpectInvalid(with([](auto& o) { o.layer = "conv1"; }), "layer 'conv1'");
+  ExpectInvalid(with([](auto& o) { o.explainer = "vargrad"; o.sigma = 0.2; }), "sigma 0.2");
   EXPECT_FALSE(std::filesystem::exists(options.out));
 
   // A truncated IDX file: the header promises 6 images of 16 bytes.
