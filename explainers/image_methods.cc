@@ -80,12 +80,4 @@ torch::Tensor ComputeImageMap(const std::string& name, Oracle& oracle, const tor
       .AttributionMaps();
 }
 
-torch::Tensor ComputeImageMap(const std::string& name, Oracle& oracle, LayeredModel* layered,
-                              const torch::Tensor& inputs, const torch::Tensor& targets,
-                              const ImageMethodOptions& options) {
-  if (layered != nullptr && static_cast<Model*>(layered) != &oracle.model())
-    Fail(name, ": the layered model must be the oracle's own model (the Oracle reads its layers)");
-  return ComputeImageMap(name, oracle, inputs, targets, options);
-}
-
 }  // namespace lfa

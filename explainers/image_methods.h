@@ -72,11 +72,4 @@ struct ImageMethodOptions {
 torch::Tensor ComputeImageMap(const std::string& name, Oracle& oracle, const torch::Tensor& inputs,
                               const torch::Tensor& targets, const ImageMethodOptions& options);
 
-// Transitional form of the above for callers written when the CAMs bypassed the Oracle: `layered`
-// must be null or the oracle's own model (the Oracle finds the layers itself now). Drop the
-// argument to move to the form above.
-torch::Tensor ComputeImageMap(const std::string& name, Oracle& oracle, LayeredModel* layered,
-                              const torch::Tensor& inputs, const torch::Tensor& targets,
-                              const ImageMethodOptions& options);
-
 }  // namespace lfa

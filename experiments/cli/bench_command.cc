@@ -146,4 +146,37 @@ void RunBench(const BenchCommandOptions& options) {
   }
 }
 
+namespace {
+
+class BenchCommand : public Command {
+ public:
+  std::string name() const override { return "bench"; }
+  std::string description() const override {
+    return "time the explainers against bare model queries";
+  }
+  void AddOptions(CLI::App& app) override {
+    BenchCommandOptions& o = options_;
+    app.add_option("--model", o.model, "TorchScript model or zoo:ARCH (default: heloc_ffnnA)");
+    app.add_option("--data", o.data, "CSV or IDX points (default: the paper's 100 heloc points)");
+    app.add_option("--rows", o.rows, "row range BEGIN:END (default all)");
+    app.add_option("--label-column", o.label_column, "CSV column to drop (default last)");
+    app.add_option("--patch", o.patch, "P x P patch groups for the mask methods (images)");
+    app.add_option("--cache-dir", o.cache_dir, "zoo model cache (default LFA_CACHE_DIR)");
+    app.add_option("--samples", o.samples, "perturbations per point (default 1000)");
+    app.add_option("--repeats", o.repeats, "timed runs, median reported (default 5)");
+    app.add_option("--batch-size", o.batch_size, "rows per model call (default 10000)");
+    app.add_option("--implementation", o.implementation, "lfa, classic or both");
+    app.add_option("--device", o.device, "cpu (default) or cuda");
+    app.add_option("--out", o.out, "optional CSV of the table");
+  }
+  void Run() override { RunBench(options_); }
+
+ private:
+  BenchCommandOptions options_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> MakeBenchCommand() { return std::make_unique<BenchCommand>(); }
+
 }  // namespace lfa

@@ -12,7 +12,10 @@
 // t10k-images-idx3-ubyte.gz --rows 0:100 --patch 4).
 #pragma once
 
+#include <memory>
 #include <string>
+
+#include "experiments/command/command.h"
 
 namespace lfa {
 
@@ -32,5 +35,8 @@ struct BenchCommandOptions {
 };
 
 void RunBench(const BenchCommandOptions& options);
+
+// `lfa bench`, its flags filling a BenchCommandOptions.
+std::unique_ptr<Command> MakeBenchCommand();
 
 }  // namespace lfa

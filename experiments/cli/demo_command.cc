@@ -61,4 +61,27 @@ void RunDemo(const DemoCommandOptions& options) {
   std::printf("lfa demo: CSVs written to %s\n", options.out.c_str());
 }
 
+namespace {
+
+class DemoCommand : public Command {
+ public:
+  std::string name() const override { return "demo"; }
+  std::string description() const override {
+    return "the built-in default job: all eight explainers";
+  }
+  void AddOptions(CLI::App& app) override {
+    app.add_option("--out", options_.out, "output directory (default out/demo)");
+    app.add_option("--samples", options_.samples, "perturbations per point (default 1000)");
+    app.add_option("--seed", options_.seed, "random seed (default 0)");
+  }
+  void Run() override { RunDemo(options_); }
+
+ private:
+  DemoCommandOptions options_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> MakeDemoCommand() { return std::make_unique<DemoCommand>(); }
+
 }  // namespace lfa

@@ -6,7 +6,10 @@
 // over 100 generated points, so the command always has something to show.
 #pragma once
 
+#include <memory>
 #include <string>
+
+#include "experiments/command/command.h"
 
 namespace lfa {
 
@@ -17,5 +20,8 @@ struct DemoCommandOptions {
 };
 
 void RunDemo(const DemoCommandOptions& options);
+
+// `lfa demo`, its flags filling a DemoCommandOptions.
+std::unique_ptr<Command> MakeDemoCommand();
 
 }  // namespace lfa

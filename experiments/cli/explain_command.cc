@@ -9,6 +9,7 @@
 
 #include "experiments/cli/model_source.h"
 #include "experiments/cli/points_input.h"
+#include "experiments/command/flags.h"
 #include "experiments/io/atomic_file.h"
 #include "experiments/io/csv.h"
 #include "experiments/io/spec_file.h"
@@ -232,5 +233,65 @@ void RunExplain(const ExplainCommandOptions& options) {
   std::fprintf(stderr, "%s -> %s%s\n", explanation.BriefReport().c_str(), options.out.c_str(),
                options.heatmaps.empty() ? "" : (" and " + options.heatmaps + "/row*.png").c_str());
 }
+
+namespace {
+
+class ExplainCommand : public Command {
+ public:
+  std::string name() const override { return "explain"; }
+  std::string description() const override {
+    return "explain every row of a CSV table or an IDX image file";
+  }
+  void AddOptions(CLI::App& app) override;
+  void Run() override {
+    if (!input_shape_.empty()) options_.input_shape = ParseShape(input_shape_, "--input-shape");
+    if (!window_.empty()) options_.window = ParseShape(window_, "--window");
+    if (!strides_.empty()) options_.strides = ParseShape(strides_, "--strides");
+    RunExplain(options_);
+  }
+
+ private:
+  ExplainCommandOptions options_;
+  std::string input_shape_, window_, strides_;
+};
+
+void ExplainCommand::AddOptions(CLI::App& app) {
+  ExplainCommandOptions& o = options_;
+  app.add_option("--model", o.model, "TorchScript model file or zoo:cnn|cnn_gap|mlp")->required();
+  app.add_option("--data", o.data, "CSV file with a header row, or an IDX file")->required();
+  app.add_option("--rows", o.rows, "row range BEGIN:END (END exclusive; default all)");
+  app.add_option("--label-column", o.label_column, "CSV column to drop: NAME or 'last'");
+  app.add_option("--input-shape", input_shape_, "shape of one row, e.g. 1,28,28");
+  app.add_option("--pixel-scale", o.pixel_scale,
+                 "multiply the data (default 1/255 for uint8 IDX, else 1)");
+  app.add_option("--explainer", o.explainer,
+                 "lime, kernelshap, occlusion, clime, smoothgrad, gradient, integrated_gradients, "
+                 "gradient_x_input; images also smoothgrad_squared, vargrad, gradcam, gradcampp, "
+                 "smoothgradcampp");
+  app.add_option("--implementation", o.implementation, "lfa (default) or classic");
+  app.add_option("--spec", o.spec, "JSON spec composing an explainer");
+  app.add_option("--groups", o.groups, "feature groups of the mask methods: patch:P");
+  app.add_option("--samples", o.samples, "perturbations per point (default 1000)");
+  app.add_option("--seed", o.seed, "random seed (default 0)");
+  app.add_option("--sigma", o.sigma, "noise of clime/smoothgrad (default 0.1)");
+  app.add_option("--kernel-width", o.kernel_width, "LIME kernel width (default 1)");
+  app.add_option("--baseline", o.baseline,
+                 "removed-feature value: a number (default 0), mean or blur:SIGMA");
+  app.add_option("--window", window_, "classic occlusion: sliding window H,W or C,H,W");
+  app.add_option("--strides", strides_, "classic occlusion: window strides (default 1)");
+  app.add_option("--noise-fraction", o.noise_fraction,
+                 "smoothgrad, clime, image methods: noise sigma / each point's range");
+  app.add_option("--layer", o.layer, "CAM layer (default: the last spatial layer)");
+  app.add_option("--output-index", o.output_index, "model output explained (default 0)");
+  app.add_option("--device", o.device, "cpu (default) or cuda");
+  app.add_option("--batch-size", o.batch_size, "rows per model call (default 10000)");
+  app.add_option("--heatmaps", o.heatmaps, "directory for one PNG montage per row");
+  app.add_option("--cache-dir", o.cache_dir, "zoo model cache (default LFA_CACHE_DIR)");
+  app.add_option("--out", o.out, "output CSV file")->required();
+}
+
+}  // namespace
+
+std::unique_ptr<Command> MakeExplainCommand() { return std::make_unique<ExplainCommand>(); }
 
 }  // namespace lfa

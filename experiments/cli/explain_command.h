@@ -27,9 +27,12 @@
 // one line naming the problem.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "experiments/command/command.h"
 
 namespace lfa {
 
@@ -65,5 +68,8 @@ struct ExplainCommandOptions {
 
 // Runs the command; throws InvalidInput on bad input (nothing is written then).
 void RunExplain(const ExplainCommandOptions& options);
+
+// `lfa explain`, its flags filling an ExplainCommandOptions.
+std::unique_ptr<Command> MakeExplainCommand();
 
 }  // namespace lfa

@@ -20,7 +20,9 @@
 #include <gtest/gtest.h>
 #include <torch/types.h>
 
+#include "docs/examples/convergence_command.h"
 #include "docs/examples/convergence_study.h"
+#include "experiments/command/program.h"
 #include "docs/examples/uniform_box.h"
 #include "experiments/io/csv.h"
 #include "explainers/builtin_registry.h"
@@ -200,6 +202,35 @@ TEST(ExtendingStudy, OptionsAreValidated) {
   EXPECT_FALSE(ConvergenceStudyOptions{.points = 1}.IsValid(&error));
   EXPECT_NE(error.find("points"), std::string::npos) << error;
   EXPECT_THROW(RunConvergenceStudy({.sigma = 0.0}), InvalidInput);
+}
+
+// The one line in the command list is all the program needs: the study runs from a command line,
+// and a bad flag value is one line on stderr with exit code 2, before anything is written.
+int RunProgram(std::vector<std::string> args) {
+  Program program("lfa");
+  program.Add("study", "run a study", MakeConvergenceStudyCommand());
+  args.insert(args.begin(), "lfa");
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  return program.Main(static_cast<int>(argv.size()), argv.data());
+}
+
+TEST(ExtendingStudy, TheCommandRunsTheStudyFromACommandLine) {
+  const std::string out = FreshDirectory("convergence_command");
+  EXPECT_EQ(RunProgram({"study", "convergence", "--out", out, "--samples", "10,1000",
+                        "--points", "4"}), 0);
+  EXPECT_EQ(ReadTextCsv(out + "/convergence.csv").rows.size(), 4u);
+  test::RemoveTree(out);
+
+  const std::string bad = FreshDirectory("convergence_bad");
+  test::RemoveTree(bad);
+  ::testing::internal::CaptureStderr();
+  const int code = RunProgram({"study", "convergence", "--out", bad, "--samples", "10,x"});
+  const std::string stderr_text = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(code, 2);
+  EXPECT_EQ(stderr_text,
+            "lfa: error: --samples: 'x' is not a number (expected e.g. 10,100,1000)\n");
+  EXPECT_FALSE(std::ifstream(bad + "/convergence.csv").good());
 }
 
 }  // namespace

@@ -44,10 +44,6 @@ TEST(ImageMethods, NoisyGradientEnsemblesOnALinearModel) {
               ::testing::ThrowsMessage<InvalidInput>(HasSubstr("'saliency'")));
   EXPECT_TRUE(IsImageMethod("vargrad"));
   EXPECT_FALSE(IsCamMethod("vargrad"));
-  // The transitional form takes no other model than the oracle's.
-  EXPECT_TRUE(test::AllClose(
-      ComputeImageMap("vargrad", oracle, nullptr, x, targets, options),
-      ComputeImageMap("vargrad", oracle, x, targets, options), 0.0));
 }
 
 TEST(ImageMethods, CamsAreUpsampledComputeCamMapsAtTheLastSpatialLayer) {
@@ -58,7 +54,7 @@ TEST(ImageMethods, CamsAreUpsampledComputeCamMapsAtTheLastSpatialLayer) {
   const torch::Tensor targets = torch::tensor({4, 7}, torch::kLong);
   for (const std::string method : {"gradcam", "gradcampp"}) {
     const torch::Tensor map =
-        ComputeImageMap(method, oracle, net.get(), x, targets, {.layer = "relu2"});
+        ComputeImageMap(method, oracle, x, targets, {.layer = "relu2"});
     const CamOptions cam{.method = method, .layer = "relu2"};
     const torch::Tensor expected =
         UpsampleToInput(ComputeCam(oracle, MakePointBatch(x, 0), targets, cam), 28, 28);
@@ -70,9 +66,6 @@ TEST(ImageMethods, CamsAreUpsampledComputeCamMapsAtTheLastSpatialLayer) {
         << method;
   }
   EXPECT_THROW(ComputeImageMap("gradcam", oracle, x.reshape({2, 784}), targets, {}), InvalidInput);
-  auto other = std::make_shared<ZooModel>("cnn", 4);
-  EXPECT_THAT([&] { ComputeImageMap("gradcam", oracle, other.get(), x, targets, {}); },
-              ::testing::ThrowsMessage<InvalidInput>(HasSubstr("oracle's own model")));
 }
 
 TEST(ImageMethods, CamsOnAModelWithoutLayersNameTheModel) {

@@ -58,7 +58,6 @@ class SoftmaxModel : public Model {
 struct Subject {
   Oracle& logits;
   Oracle& probabilities;
-  LayeredModel* layered;
   const torch::Tensor& images;  // [N, C, H, W] float64
   torch::Tensor targets;        // the predicted classes, int64 [N]
   PointBatch batch;
@@ -106,9 +105,9 @@ std::vector<RecipeComposition> NflCompositions(int64_t samples, int64_t patch) {
 // The one place the study calls the image-only methods (SmoothGrad-Squared, VarGrad, the CAMs).
 torch::Tensor ExplainImages(const std::string& method, const Subject& s, int64_t noisy_copies,
                             uint64_t seed) {
-  const ImageMethodOptions options{
-      .samples = noisy_copies, .noise_fraction = kNoiseFraction, .seed = seed};
-  return ComputeImageMap(method, s.logits, s.layered, s.images, s.targets, options);
+  return MakeExplainer(method, {.samples = noisy_copies, .noise_fraction = kNoiseFraction})
+      ->Explain(s.logits, MakePointBatch(s.images, seed), s.targets)
+      .AttributionMaps();
 }
 
 // One of the eight recipes in the study's main set; records its slope as a matrix row.
@@ -272,7 +271,7 @@ ImageModelResult StudyImageModel(const ImageStudyOptions& options, const Fashion
                                         options.cache_dir, &result.model);
   Oracle logits(entry.model, {.device = options.device});
   Oracle probabilities(std::make_shared<SoftmaxModel>(entry.model), {.device = options.device});
-  const Subject subject{logits, probabilities, entry.model.get(), images,
+  const Subject subject{logits, probabilities, images,
                         logits.Outputs(images).argmax(1), MakePointBatch(images, options.seed)};
   const bool convolutional = architecture != "mlp";
   const auto compositions = NflCompositions(options.samples, options.patch);

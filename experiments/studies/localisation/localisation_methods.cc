@@ -6,7 +6,6 @@
 #include "explainers/recipes.h"
 #include "framework/explainer.h"
 #include "framework/feature_groups.h"
-#include "framework/layered_model.h"
 #include "framework/oracle.h"
 
 namespace lfa {
@@ -14,16 +13,14 @@ namespace {
 
 // The study's one call into the image methods (explainers/image_methods.h); "gradcam_relu2" is
 // Grad-CAM at relu2.
-torch::Tensor ImageMethodMaps(const std::string& method, Oracle& oracle, LayeredModel& model,
+torch::Tensor ImageMethodMaps(const std::string& method, Oracle& oracle,
                               const torch::Tensor& images, const torch::Tensor& targets,
                               const LocalisationMapOptions& options) {
-  ImageMethodOptions image;
+  RecipeOptions image{.samples = options.samples, .noise_fraction = kNoiseFraction};
   if (method == "gradcam_relu2") image.layer = "relu2";
-  image.samples = options.samples;
-  image.noise_fraction = kNoiseFraction;
-  image.seed = options.seed;
-  return ComputeImageMap(method == "gradcam_relu2" ? "gradcam" : method, oracle, &model, images,
-                         targets, image);
+  return MakeExplainer(method == "gradcam_relu2" ? "gradcam" : method, image)
+      ->Explain(oracle, MakePointBatch(images, options.seed), targets)
+      .AttributionMaps();
 }
 
 // The LFA recipes; occlusion's patch attributions spread back to their pixels.
@@ -50,7 +47,7 @@ const std::vector<std::string>& LocalisationMethods() {
   return methods;
 }
 
-torch::Tensor LocalisationMaps(const std::string& method, Oracle& oracle, LayeredModel& model,
+torch::Tensor LocalisationMaps(const std::string& method, Oracle& oracle,
                                const torch::Tensor& images, const torch::Tensor& targets,
                                const LocalisationMapOptions& options) {
   if (method == "random") {
@@ -58,7 +55,7 @@ torch::Tensor LocalisationMaps(const std::string& method, Oracle& oracle, Layere
     return torch::rand(images.sizes(), generator, torch::kDouble);
   }
   if (IsImageMethod(method) || method == "gradcam_relu2")
-    return ImageMethodMaps(method, oracle, model, images, targets, options);
+    return ImageMethodMaps(method, oracle, images, targets, options);
   return RecipeMaps(method, oracle, images, targets, options);
 }
 

@@ -9,7 +9,7 @@
 //   gradcam_relu2                   Grad-CAM at relu2, one block earlier (14 x 14)
 //   random                          uniform noise, the chance level
 //
-//   torch::Tensor maps = LocalisationMaps("gradcam", oracle, model, images, targets,
+//   torch::Tensor maps = LocalisationMaps("gradcam", oracle, images, targets,
 //                                         {.samples = 50, .seed = 0});   // [N, 1, 28, 28]
 //
 // WARNING: every map is explained at `targets` (the study passes the model's predicted class);
@@ -24,7 +24,6 @@
 
 namespace lfa {
 
-class LayeredModel;
 class Oracle;
 
 inline constexpr int64_t kOcclusionPatch = 4;   // occlusion's patch size in pixels
@@ -39,7 +38,7 @@ struct LocalisationMapOptions {
 };
 
 // [N, 1, 28, 28] float64 maps of `method` for `images` [N, 1, 28, 28] at `targets` [N].
-torch::Tensor LocalisationMaps(const std::string& method, Oracle& oracle, LayeredModel& model,
+torch::Tensor LocalisationMaps(const std::string& method, Oracle& oracle,
                                const torch::Tensor& images, const torch::Tensor& targets,
                                const LocalisationMapOptions& options);
 

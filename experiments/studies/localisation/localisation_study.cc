@@ -100,7 +100,7 @@ std::vector<MaskScores> ScoreTask(const GroundTruthTask& task, const ZooEntry& e
                     static_cast<int64_t>(methods.size()));
   for (size_t m = 0; m < methods.size(); ++m) {
     const torch::Tensor maps =
-        LocalisationMaps(methods[m], oracle, *entry.model, images, targets,
+        LocalisationMaps(methods[m], oracle, images, targets,
                          {.samples = options.samples, .seed = options.seed});
     for (auto& [scores, mask] : masks) scores.methods.push_back(ScoreMaps(methods[m], maps, mask));
     progress.Update(static_cast<int64_t>(m + 1));

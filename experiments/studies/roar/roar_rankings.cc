@@ -22,12 +22,9 @@ namespace {
 torch::Tensor ImageMethodMaps(const std::string& method, Oracle& oracle,
                               const torch::Tensor& images, const torch::Tensor& targets,
                               uint64_t seed, int64_t first_index) {
-  ImageMethodOptions options;
-  options.samples = kRoarNoisyCopies;
-  options.noise_fraction = kRoarNoiseFraction;
-  options.seed = seed;
-  options.first_index = first_index;
-  return ComputeImageMap(method, oracle, nullptr, images, targets, options);
+  return MakeExplainer(method, {.samples = kRoarNoisyCopies, .noise_fraction = kRoarNoiseFraction})
+      ->Explain(oracle, MakePointBatch(images, seed, first_index), targets)
+      .AttributionMaps();
 }
 
 // Gradient, integrated gradients and SmoothGrad maps [n, C, H, W]: the classic implementations.

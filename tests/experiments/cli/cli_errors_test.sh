@@ -95,7 +95,8 @@ expect_error() {
   head -n 1 stderr.txt | grep -q '^lfa: error: ' || problems+=("stderr does not start with 'lfa: error: '")
   grep -qF -- "$needle" stderr.txt || problems+=("stderr does not mention '$needle'")
   [ ! -e "$out" ] || problems+=("output file '$out' exists")
-  ls "$out".tmp.* > /dev/null 2>&1 && problems+=("temporary '$out.tmp.*' left behind")
+  ls "$out".tmp.* "$(dirname "$out")/.$(basename "$out").tmp."* > /dev/null 2>&1 &&
+    problems+=("temporary '$out.tmp.*' left behind")
   if [ ${#problems[@]} -eq 0 ]; then
     pass "$name"
   else
@@ -130,7 +131,8 @@ expect_csv() {
     'NF != n { print "line " NR+1 ": " NF " cells"; exit }
      { for (i = 1; i <= NF - 2; ++i) if ($i !~ /^-?[0-9.]+([eE][-+]?[0-9]+)?$/) { print "line " NR+1 ": cell " i " is " $i; exit } }')
   [ -z "$bad" ] || problems+=("$bad")
-  ls "$out".tmp.* > /dev/null 2>&1 && problems+=("temporary '$out.tmp.*' left behind")
+  ls "$out".tmp.* "$(dirname "$out")/.$(basename "$out").tmp."* > /dev/null 2>&1 &&
+    problems+=("temporary '$out.tmp.*' left behind")
   if [ ${#problems[@]} -eq 0 ]; then
     pass "$name"
   else
@@ -204,7 +206,9 @@ expect_error "missing --out" "--out" out.csv \
   explain --model "$model_or_missing" --data tiny.csv --explainer lime
 expect_error "unknown flag" "--frobnicate" out.csv \
   explain --model "$model_or_missing" --data tiny.csv --explainer lime --frobnicate --out out.csv
-expect_error "no subcommand" "subcommand" out.csv
+expect_error "no command" "needs a command (one of: explain," out.csv
+expect_error "mistyped command" "unknown command 'explian'" out.csv explian --out out.csv
+expect_error "mistyped study" "unknown command 'imagez' (one of: images," out.csv study imagez
 
 # An existing output file is left as it was when the run fails.
 echo "keep me" > kept.csv
