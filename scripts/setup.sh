@@ -13,6 +13,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox
   dataset-fashion-mnist
+  # Python bindings (python/): Debian's Python headers, pybind11, PyTorch for /usr/bin/python3 (the
+  # same release as libtorch-dev; numpy comes with it) and pytest for python/tests.
+  python3-dev pybind11-dev python3-torch python3-pytest
 )
 missing=()
 for p in "${packages[@]}"; do
