@@ -12,7 +12,8 @@ without copies; the GIL is released while C++ works; Ctrl-C interrupts a long ca
     e = lfa.explain(model, x, explainer="kernelshap", seed=0)
     e.attributions.shape                                           # torch.Size([100, 23])
 
-Explainers: lfa.explain, lfa.recipe (a named method), lfa.compose (a spec dict), lfa.METHODS.
+Explainers: lfa.explain, lfa.recipe (a named method), lfa.compose (a spec dict), lfa.METHODS,
+lfa.IMAGE_METHODS.
 Metrics: lfa.lfa_loss / lfa.lfa_losses, lfa.perturbation_test, lfa.pgi / lfa.pgu, lfa.deletion /
 lfa.insertion, lfa.infidelity, lfa.relevance_mass_accuracy / relevance_rank_accuracy /
 pointing_game / localisation_scores, lfa.l1_distance / cosine_distance. docs/python.md has more.
@@ -39,9 +40,12 @@ ImageBaseline = _lfa.ImageBaseline
 
 #: The eight methods of the paper, in its order.
 METHODS = tuple(_lfa.method_names())
+#: The image methods: smoothgrad_squared, vargrad and the CAM family (these need a model with
+#: named layers, e.g. lfa.Model.load_sequential(path)).
+IMAGE_METHODS = tuple(_lfa.image_method_names())
 
 __all__ = [
-    "METHODS", "Baseline", "DeletionResult", "Explainer", "Explanation", "FeatureGroups",
+    "IMAGE_METHODS", "METHODS", "Baseline", "DeletionResult", "Explainer", "Explanation", "FeatureGroups",
     "ImageBaseline", "LocalisationScores", "MetricSummary", "Model", "PerturbationCurve",
     "as_model", "compose", "cosine_distance", "deletion", "explain", "infidelity", "insertion",
     "l1_distance", "lfa_loss", "lfa_losses", "localisation_scores", "perturbation_test", "pgi",

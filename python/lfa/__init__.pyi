@@ -19,6 +19,7 @@ AttributionsLike = Union[Explanation, torch.Tensor]
 Neighbourhood = Union[str, dict[str, Any], "Explainer"]
 
 METHODS: tuple[str, ...]
+IMAGE_METHODS: tuple[str, ...]
 
 class Explainer:
     @property
@@ -33,7 +34,7 @@ def recipe(method: str = ..., samples: int = ..., implementation: str = ...,
            baselines: BaselineLike = ..., groups: GroupsLike = ...,
            inputs: Optional[torch.Tensor] = ..., *, sigma: float = ..., noise_fraction: float = ...,
            kernel_width: float = ..., sliding_window: Sequence[int] = ...,
-           strides: Sequence[int] = ...) -> Explainer: ...
+           strides: Sequence[int] = ..., layer: str = ...) -> Explainer: ...
 def compose(spec: dict[str, Any]) -> Explainer: ...
 def explain(model: ModelLike, inputs: torch.Tensor,
             explainer: Union[str, dict[str, Any], Explainer] = ..., target: Target = ...,
@@ -41,7 +42,7 @@ def explain(model: ModelLike, inputs: torch.Tensor,
             baselines: BaselineLike = ..., groups: GroupsLike = ..., device: Optional[str] = ...,
             batch_size: Optional[int] = ..., *, sigma: float = ..., noise_fraction: float = ...,
             kernel_width: float = ..., sliding_window: Sequence[int] = ...,
-            strides: Sequence[int] = ...) -> Explanation: ...
+            strides: Sequence[int] = ..., layer: str = ...) -> Explanation: ...
 
 def lfa_loss(model: ModelLike, inputs: torch.Tensor, attributions: AttributionsLike,
              neighbourhood: Neighbourhood = ..., target: Target = ..., samples: int = ...,

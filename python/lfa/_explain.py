@@ -6,11 +6,12 @@ from . import _arguments, _lfa
 
 
 class _DefaultSamples(int):
-    """The default sample count, recognisable by identity (a spec brings its own count)."""
+    """The default sample count, recognisable by identity: a spec brings its own count, and the
+    image methods default to 25 noisy copies per image, as in `lfa explain`."""
 
 
 _SAMPLES = _DefaultSamples(1000)
-_RECIPE_OPTIONS = ("kernel_width", "noise_fraction", "sigma", "sliding_window", "strides")
+_RECIPE_OPTIONS = ("kernel_width", "layer", "noise_fraction", "sigma", "sliding_window", "strides")
 
 
 class Explainer:
@@ -47,29 +48,35 @@ class Explainer:
         return f"lfa.Explainer({self.name!r})"
 
 
-def recipe(method="kernelshap", samples=1000, implementation="lfa", baselines=None, groups=None,
-           inputs=None, **options):
+def recipe(method="kernelshap", samples=_SAMPLES, implementation="lfa", baselines=None,
+           groups=None, inputs=None, **options):
     """A named explainer: one of lfa.METHODS ("lime", "kernelshap", "occlusion", "clime",
     "smoothgrad", "gradient", "integrated_gradients", "gradient_x_input"), as its LFA
     composition (implementation="lfa") or the classic algorithm with Captum's conventions
-    (implementation="classic").
+    (implementation="classic"); or one of lfa.IMAGE_METHODS ("smoothgrad_squared", "vargrad",
+    "gradcam", "gradcampp", "smoothgradcampp"), which have one implementation and take only
+    samples, noise_fraction and (the CAMs) layer.
 
-    samples: perturbations per point (> 0). baselines: what a removed feature becomes and where
+    samples: perturbations per point (> 0); the noisy copies per image of the image methods
+    (default 1000, and 25 for the image methods, as `lfa explain`). baselines: what a removed feature becomes and where
     the integration path starts: None (0), a number, a tensor shaped like one input, "mean" (the
     mean of `inputs`, which must then be given) or "blur:S" (each image's Gaussian blur, S pixels).
     groups: feature groups of the mask methods: None, "patch:P" or a Captum feature mask (integer
     ids shaped like one input). inputs: the points to be explained, needed only for
     baselines="mean" and to check a tensor baseline or mask against their shape. options: sigma (noise of clime / smoothgrad, default 0.1),
     noise_fraction (that noise relative to each point's range), kernel_width (LIME, default 1),
-    sliding_window and strides (classic occlusion, as Captum's Occlusion).
+    sliding_window and strides (classic occlusion, as Captum's Occlusion), layer (the CAMs: one
+    of the model's layer_names; default the last spatial layer).
     """
     unknown = sorted(set(options) - set(_RECIPE_OPTIONS))
     if unknown:
         raise ValueError(
             f"unknown option {unknown[0]!r} for explainer {method!r} (known: "
             f"{', '.join(_RECIPE_OPTIONS)})")
+    if samples is _SAMPLES and isinstance(method, str):
+        samples = _lfa.default_samples(method)
     core = _lfa.make_explainer(
-        method, implementation=implementation, samples=samples,
+        method, implementation=implementation, samples=int(samples),
         baseline=_arguments.baseline(baselines, inputs), groups=_arguments.groups(groups, inputs),
         **{key: _sequence(key, value) for key, value in options.items()})
     return Explainer(core)
@@ -113,10 +120,12 @@ def explain(model, inputs, explainer="kernelshap", target=None, samples=_SAMPLES
         never changes the module).
     inputs: tensor [N, *input_shape], points along the first dimension (tabular rows [N, D],
         images [N, C, H, W]); any real dtype and device. Used in place, not copied.
-    explainer: a method name (lfa.METHODS), a spec dict (lfa.compose) or an lfa.Explainer.
+    explainer: a method name (lfa.METHODS, lfa.IMAGE_METHODS), a spec dict (lfa.compose) or an
+        lfa.Explainer.
     target: the output explained, as in Captum: None for a model with one output; an int (the
         same output for every point); a list or int tensor with one output per point.
-    samples: perturbations per point (named methods; a spec sets its own "samples").
+    samples: perturbations per point (named methods; a spec sets its own "samples"); the image
+        methods' noisy copies per image default to 25, as in `lfa explain`.
     seed: random seed; point i uses the stream (seed, i), as row i of `lfa explain --seed`.
     implementation: "lfa" (the composition) or "classic" (the well-known algorithm, Captum's
         conventions).
@@ -127,7 +136,8 @@ def explain(model, inputs, explainer="kernelshap", target=None, samples=_SAMPLES
         ids shaped like one input): the features the mask methods switch together.
     device: where the model runs ("cpu", "cuda", "cuda:K"); None: the device of `inputs`.
     batch_size: most rows per model call (default 10000).
-    options: sigma, noise_fraction, kernel_width, sliding_window, strides (see lfa.recipe).
+    options: sigma, noise_fraction, kernel_width, sliding_window, strides, layer (see
+        lfa.recipe).
 
     The result has attributions [N, *input_shape] (float64, on the inputs' device), intercept,
     loss, r2, ridge [N] and queries (model rows evaluated). Bad arguments raise ValueError with
@@ -149,7 +159,7 @@ def explain(model, inputs, explainer="kernelshap", target=None, samples=_SAMPLES
                 "carries its own (set them in the spec)")
         chosen = compose(explainer) if isinstance(explainer, dict) else explainer
     elif isinstance(explainer, str):
-        chosen = recipe(explainer, samples=int(samples), implementation=implementation,
+        chosen = recipe(explainer, samples=samples, implementation=implementation,
                         baselines=baselines, groups=groups, inputs=inputs, **options)
     else:
         raise TypeError(

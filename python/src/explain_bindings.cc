@@ -12,11 +12,14 @@
 #include <pybind11/stl.h>
 
 #include "bindings.h"
+#include "explainers/image_methods.h"
 #include "explainers/recipes.h"
+#include "framework/layered_model.h"
 #include "framework/explainer.h"
 #include "framework/feature_groups.h"
 #include "models/script_module_model.h"
 #include "models/torchscript_model.h"
+#include "models/torchscript_sequential.h"
 #include "model_call.h"
 #include "neighbourhoods/baseline.h"
 #include "python_explanation.h"
@@ -122,6 +125,19 @@ void BindModel(py::module_& m) {
       .def_static(
           "load", [](const std::string& path) { return PythonModel{LoadModel(path)}; }, "path"_a,
           "Loads a TorchScript file (torch.jit.save).")
+      .def_static(
+          "load_sequential",
+          [](const std::string& path) { return PythonModel{LoadTorchScriptSequential(path)}; },
+          "path"_a,
+          "Loads a TorchScript nn.Sequential file with its children as named layers (the CAMs "
+          "read their activations).")
+      .def_property_readonly(
+          "layer_names",
+          [](const PythonModel& m) {
+            const auto* layered = dynamic_cast<const LayeredModel*>(m.model.get());
+            return layered != nullptr ? layered->layer_names() : std::vector<std::string>{};
+          },
+          "The layers a CAM can read, input to output; empty for a model without named layers.")
       .def_property_readonly("input_shape",
                              [](const PythonModel& m) { return m.model->input_shape(); })
       .def_property_readonly("description",
@@ -145,22 +161,28 @@ void BindExplain(py::module_& m) {
                              "The composition as JSON text; empty for a classic implementation.");
 
   m.def("method_names", &MethodNames, "The eight recipes, in the paper's order.");
+  m.def("image_method_names", &ImageMethodNames,
+        "The image methods (smoothgrad_squared, vargrad and the CAM family).");
+  m.def("default_samples", &DefaultSamples, "method"_a,
+        "The samples `lfa explain` uses for `method` (25 noisy copies for the image methods, "
+        "1000 otherwise).");
   m.def(
       "make_explainer",
       [](const std::string& method, const std::string& implementation, int64_t samples,
          std::optional<double> sigma, std::optional<double> noise_fraction,
          std::optional<double> kernel_width, const Baseline& baseline, const FeatureGroups& groups,
-         std::vector<int64_t> sliding_window, std::vector<int64_t> strides) {
+         std::vector<int64_t> sliding_window, std::vector<int64_t> strides, std::string layer) {
         RecipeOptions options{.samples = samples, .sigma = sigma, .noise_fraction = noise_fraction,
                               .kernel_width = kernel_width, .baseline = baseline,
                               .groups = groups, .sliding_window = std::move(sliding_window),
-                              .strides = std::move(strides)};
+                              .strides = std::move(strides), .layer = std::move(layer)};
         return MakePythonExplainer(method, implementation, options);
       },
       "method"_a, "implementation"_a = "lfa", "samples"_a = 1000, "sigma"_a = py::none(),
       "noise_fraction"_a = py::none(), "kernel_width"_a = py::none(),
       "baseline"_a = Baseline(0.0), "groups"_a = FeatureGroups(),
-      "sliding_window"_a = std::vector<int64_t>{}, "strides"_a = std::vector<int64_t>{});
+      "sliding_window"_a = std::vector<int64_t>{}, "strides"_a = std::vector<int64_t>{},
+      "layer"_a = "");
   m.def("compose", &ComposePythonExplainer, "spec_json"_a);
   m.def(
       "explain",

@@ -9,6 +9,12 @@ void ThrowIfInterrupted() {
   if (PyErr_CheckSignals() != 0) throw pybind11::error_already_set();
 }
 
+std::shared_ptr<Model> MakeInterruptible(std::shared_ptr<Model> model) {
+  if (auto layered = std::dynamic_pointer_cast<LayeredModel>(model))
+    return std::make_shared<InterruptibleLayeredModel>(std::move(layered));
+  return std::make_shared<InterruptibleModel>(std::move(model));
+}
+
 ProgressCallback InterruptingProgress() {
   return [](int64_t, int64_t) { ThrowIfInterrupted(); };
 }

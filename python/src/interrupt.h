@@ -12,9 +12,11 @@
 //
 // InterruptibleModel is the hook that makes every model query a check point: it forwards to the
 // wrapped model after ThrowIfInterrupted(). The check costs about a microsecond per batch.
+// InterruptibleLayeredModel does the same for a LayeredModel (a TorchScript Sequential), so the
+// Oracle still finds its layers (the CAM family needs them); MakeInterruptible picks the one that
+// fits.
 //
-//   auto model = std::make_shared<InterruptibleModel>(user_model);
-//   Oracle oracle(model);                      // every Oracle batch now checks for Ctrl-C
+//   Oracle oracle(MakeInterruptible(user_model));   // every Oracle batch now checks for Ctrl-C
 //   explainer->Explain(oracle, points, targets, InterruptingProgress());
 //
 // WARNING: the check runs Python code (the signal handlers), so it must be called on the thread
@@ -24,9 +26,11 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "framework/explainer.h"
+#include "framework/layered_model.h"
 #include "framework/model.h"
 
 namespace lfa {
@@ -53,5 +57,32 @@ class InterruptibleModel : public Model {
  private:
   std::shared_ptr<Model> model_;
 };
+
+class InterruptibleLayeredModel : public LayeredModel {
+ public:
+  explicit InterruptibleLayeredModel(std::shared_ptr<LayeredModel> model)
+      : model_(std::move(model)) {}
+
+  torch::Tensor Forward(const torch::Tensor& inputs) override {
+    ThrowIfInterrupted();
+    return model_->Forward(inputs);
+  }
+  std::pair<torch::Tensor, torch::Tensor> ForwardWithActivation(
+      const torch::Tensor& inputs, const std::string& layer) override {
+    ThrowIfInterrupted();
+    return model_->ForwardWithActivation(inputs, layer);
+  }
+  std::vector<std::string> layer_names() const override { return model_->layer_names(); }
+  std::vector<int64_t> input_shape() const override { return model_->input_shape(); }
+  torch::Dtype dtype() const override { return model_->dtype(); }
+  void To(const torch::Device& device) override { model_->To(device); }
+  std::string description() const override { return model_->description(); }
+
+ private:
+  std::shared_ptr<LayeredModel> model_;
+};
+
+// InterruptibleLayeredModel for a LayeredModel, InterruptibleModel otherwise.
+std::shared_ptr<Model> MakeInterruptible(std::shared_ptr<Model> model);
 
 }  // namespace lfa

@@ -63,7 +63,7 @@ ModelCall::ModelCall(const PythonModel& model, const torch::Tensor& inputs,
     if (*options.batch_size < 1) Fail("batch_size must be > 0, got ", *options.batch_size);
     oracle_options.max_batch_rows = *options.batch_size;
   }
-  oracle_ = std::make_unique<Oracle>(std::make_shared<InterruptibleModel>(model.model),
+  oracle_ = std::make_unique<Oracle>(MakeInterruptible(model.model),
                                      oracle_options);
   try {
     outputs_ = oracle_->NumOutputs(input_shape_);

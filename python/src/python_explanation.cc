@@ -7,6 +7,7 @@
 #include <pybind11/pybind11.h>
 
 #include "explainers/builtin_registry.h"
+#include "explainers/image_methods.h"
 #include "framework/errors.h"
 #include "framework/lfa_explainer.h"
 #include "framework/registry.h"
@@ -87,7 +88,10 @@ PythonExplainer MakePythonExplainer(const std::string& method, const std::string
     return FromComposition(std::unique_ptr<LfaExplainer>(composition));
   }
   PythonExplainer out;
-  out.meaning = {IsMultiplicativeMethod(method), options.baseline, options.groups};
+  // An image method's map states no affine local model: lfa_loss asks what it means.
+  const std::optional<bool> multiplicative =
+      IsImageMethod(method) ? std::nullopt : std::optional<bool>(IsMultiplicativeMethod(method));
+  out.meaning = {multiplicative, options.baseline, options.groups};
   out.explainer = std::move(made);
   return out;
 }

@@ -13,6 +13,7 @@
 //   gaussian                                                        no
 //   bernoulli_mask, shapley_coalitions, one_hot_removal, scale_path yes
 //   anything else (a part registered outside the default registry)  unknown (lfa_loss asks)
+//   an image method (smoothgrad_squared, vargrad, the CAMs: a map)    unknown (lfa_loss asks)
 //
 // PythonExplanation holds the library's Explanation (float64 on the CPU: attributions [N, d],
 // intercepts, loss, r2, ridge, queries) and `attributions` shaped like the inputs [N,

@@ -2,7 +2,7 @@
 
 The command line prints every value with %.10g; the Python values, printed the same way, must
 read back as the same numbers (NaN as NaN) for every column: the attributions, intercept, loss
-and r2 of all 100 points. Equality to the last printed digit holds because both run the same C++
+and r2 (the methods that fit) of all 100 points. Equality to the last printed digit holds because both run the same C++
 (one Explain over all points here, 256-point steps there: every point has its own random
 stream, so the batching does not change a result)."""
 
@@ -23,6 +23,7 @@ CASES = [
     ("integrated_gradients", "lfa", 2, ["--baseline", "0.5"], {"baselines": 0.5}),
     ("occlusion", "lfa", 0, [], {}),
     ("kernelshap", "classic", 5, [], {}),
+    ("vargrad", "lfa", 4, [], {}),  # an image method on rows: 25 noisy copies by default
 ]
 
 
@@ -53,10 +54,15 @@ def test_python_equals_the_command_line(lfa_binary, heloc, tmp_path, explainer, 
     header, cli_rows = run_cli(lfa_binary, heloc, tmp_path, explainer, implementation, seed, flags)
     e = lfa.explain(heloc["model"], heloc["points"], explainer=explainer,
                     implementation=implementation, seed=seed, **options)
-    assert header[-4:] == ["intercept", "loss", "r2", "row"]
-    python_rows = torch.cat([e.attributions, e.intercept[:, None], e.loss[:, None],
-                             e.r2[:, None]], dim=1).tolist()
+    # The CSV: one column per feature, then intercept, loss and r2 for the methods that fit (the
+    # image methods fit nothing and have none), then the row index.
+    fitted = [name for name in ("intercept", "loss", "r2") if name in header]
+    assert header[-1] == "row" and header[:-1 - len(fitted)] == header[:e.attributions.shape[1]]
+    assert fitted == ([] if explainer == "vargrad" else ["intercept", "loss", "r2"])
+    python_rows = torch.cat([e.attributions] + [getattr(e, name)[:, None] for name in fitted],
+                            dim=1).tolist()
     assert len(python_rows) == len(cli_rows) == 100
+    assert all(len(cli) == len(py) + 1 for cli, py in zip(cli_rows, python_rows))
     mismatches = [(i, header[j], cli[j], py[j])
                   for i, (cli, py) in enumerate(zip(cli_rows, python_rows))
                   for j in range(len(py)) if not same(cli[j], printed(py[j]))]

@@ -31,7 +31,7 @@ def python_error(call):
 
 def test_unknown_explainer(lfa_binary, heloc, tmp_path):
     expected = cli_error(lfa_binary, heloc, tmp_path, "--explainer", "shapley")
-    assert expected.startswith("unknown explainer 'shapley' (known: lime, kernelshap")
+    assert expected.startswith("unknown explainer 'shapley' (recipes: lime, kernelshap")
     assert python_error(lambda: lfa.explain(heloc["model"], heloc["points"],
                                             explainer="shapley")) == expected
 
@@ -92,7 +92,7 @@ def test_python_argument_errors(linear):
         "target must be one integer or one per point (7), got shape [3]":
             lambda: lfa.explain(model, x, target=[0, 1, 0]),
         "samples must be > 0, got 0": lambda: lfa.explain(model, x, target=0, samples=0),
-        "unknown option 'sigmaa' for explainer 'smoothgrad' (known: kernel_width, "
+        "unknown option 'sigmaa' for explainer 'smoothgrad' (known: kernel_width, layer, "
         "noise_fraction, sigma, sliding_window, strides)":
             lambda: lfa.explain(model, x, explainer="smoothgrad", target=0, sigmaa=0.1),
         "samples configure a named explainer; a spec or lfa.Explainer carries its own (set them "

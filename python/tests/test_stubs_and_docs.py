@@ -60,7 +60,7 @@ def test_every_public_name_has_a_stub():
 @pytest.mark.parametrize("name", [n for n in lfa.__all__ if inspect.isfunction(getattr(lfa, n))])
 def test_stub_parameters_match_the_function(name):
     functions, _ = stub_functions("__init__.pyi")
-    options = ("sigma", "noise_fraction", "kernel_width", "sliding_window", "strides")
+    options = ("sigma", "noise_fraction", "kernel_width", "sliding_window", "strides", "layer")
     assert stub_parameters(functions[name]) == runtime_parameters(getattr(lfa, name), options)
 
 
@@ -70,6 +70,10 @@ def test_public_names_are_documented(name):
     if name == "METHODS":
         assert value == ("lime", "kernelshap", "occlusion", "clime", "smoothgrad", "gradient",
                          "integrated_gradients", "gradient_x_input")
+        return
+    if name == "IMAGE_METHODS":
+        assert value == ("smoothgrad_squared", "vargrad", "gradcam", "gradcampp",
+                         "smoothgradcampp")
         return
     assert inspect.getdoc(value), f"lfa.{name} has no docstring"
 
