@@ -16,13 +16,17 @@ namespace lfa {
 namespace {
 
 // f(x) = x W^T + b with W [2, 3] and one submodule, so training mode can differ per module.
+// Every module gets the `training` attribute that torch.jit.script gives it (a Module built in
+// C++ has none, and is_training() then always answers true).
 torch::jit::Module MakeLinear(const torch::Tensor& w, const torch::Tensor& b) {
   auto cu = std::make_shared<torch::jit::CompilationUnit>();
   torch::jit::Module inner("__torch__.Inner", cu);
+  inner.register_attribute("training", c10::BoolType::get(), true);
   inner.register_parameter("weight", w, false);
   inner.register_parameter("bias", b, false);
   inner.define("def forward(self, x):\n    return torch.matmul(x, self.weight.t()) + self.bias\n");
   torch::jit::Module outer("__torch__.Outer", cu);
+  outer.register_attribute("training", c10::BoolType::get(), true);
   outer.register_module("inner", inner);
   outer.define("def forward(self, x):\n    return self.inner.forward(x)\n");
   return outer;
