@@ -57,7 +57,7 @@ def test_python_equals_the_command_line(lfa_binary, heloc, tmp_path, explainer, 
     # The CSV: one column per feature, then intercept, loss and r2 for the methods that fit (the
     # image methods fit nothing and have none), then the row index.
     fitted = [name for name in ("intercept", "loss", "r2") if name in header]
-    assert header[-1] == "row" and header[:-1 - len(fitted)] == header[:e.attributions.shape[1]]
+    assert header[-1] == "row" and len(header) == e.attributions.shape[1] + len(fitted) + 1
     assert fitted == ([] if explainer == "vargrad" else ["intercept", "loss", "r2"])
     python_rows = torch.cat([e.attributions] + [getattr(e, name)[:, None] for name in fitted],
                             dim=1).tolist()
