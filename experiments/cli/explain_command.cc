@@ -227,8 +227,9 @@ void WriteExplanation(const ExplainCommandOptions& options, const std::string& m
 
 }  // namespace
 
-// Under `mpirun -n K` every rank checks the input and explains its block of rows with its own
-// Oracle (experiments/parallel/); rank 0 gathers the rows and writes. A failure on any rank ends
+// Under `mpirun -n K` every rank checks the input and explains its block of whole steps of rows
+// with its own Oracle (experiments/parallel/): every batch is one that a single process makes, so
+// the bits do not depend on K. Rank 0 gathers the rows and writes. A failure on any rank ends
 // every rank with one message and nothing written (experiments/parallel/rank_failure.h).
 void RunExplain(const ExplainCommandOptions& options) {
   Communicator& world = World();
@@ -251,7 +252,8 @@ void RunExplain(const ExplainCommandOptions& options) {
                                               .max_batch_rows = options.batch_size});
     CheckModelFitsData(options, *opened.model, data, oracle);
     local = ExplainInSteps(*explainer, oracle, data, options,
-                           BlockShard(data.values.size(0), world.rank(), world.size()),
+                           BlockShard(data.values.size(0), world.rank(), world.size(),
+                                      options.points_per_step),
                            world.rank() == 0);
   });
   const Explanation explanation = GatherExplanation(world, local);

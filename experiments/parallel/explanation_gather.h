@@ -11,7 +11,7 @@
 //   Explanation local = explainer.Explain(oracle, MakePointBatch(x_mine, seed, mine.begin), t);
 //   Explanation all = GatherExplanation(world, local);    // rank 0: every point
 //
-// A rank with an empty shard (fewer points than ranks) sends an Explanation without attributions
+// A rank with an empty shard (fewer units than ranks) sends an Explanation without attributions
 // (undefined tensors); rank 0 leaves it out of the stack.
 //
 // WARNING: it is a collective (every rank must call it) and must come after every rank's

@@ -9,6 +9,14 @@
 // A rank may get an empty block (N < K). Contiguous blocks keep each rank's points together
 // (one data slice, one sequence of batches) and make the gather a concatenation.
 //
+// With a `granule` g > 1 the blocks are made of whole granules (every boundary a multiple of g,
+// the last granule possibly short): `lfa explain` shards whole steps of points, so that each
+// batch of points, and so each model call, is the very batch one process would make. (Model
+// calls of a different number of rows can round a row's outputs differently in the last bit; see
+// docs/scaling.md.)
+//
+//   BlockShard(1000, r, 3, 256)  ->  [0, 512)  [512, 768)  [768, 1000)
+//
 // WARNING: a unit's random stream must be seeded by its global index (begin + i), never by its
 // index within the shard, or results would change with K (framework/random.h).
 #pragma once
@@ -23,7 +31,7 @@ struct Shard {
   int64_t size() const { return end - begin; }
 };
 
-// Throws InvalidInput for count < 0, size < 1 or a rank outside [0, size).
-Shard BlockShard(int64_t count, int rank, int size);
+// Throws InvalidInput for count < 0, size < 1, granule < 1 or a rank outside [0, size).
+Shard BlockShard(int64_t count, int rank, int size, int64_t granule = 1);
 
 }  // namespace lfa
