@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `mpirun -n K lfa explain` writes the same bytes for every K, and a rank that fails ends the job
-# with one message and no output file.
+# `mpirun -n K lfa explain` writes the same bytes for every K, a rank that fails ends the job with
+# one message and no output file, and so does a rank that is killed.
 #
 #   tests/experiments/parallel/mpi_explain_test.sh path/to/lfa path/to/lfa_test_model [mpirun]
 #
@@ -78,6 +78,31 @@ if [ "$code" -ne 0 ] && [ ! -e bad.csv ] && [ "$errors" -eq 1 ] &&
 else
   fail "one failing rank: non-zero exit, one message naming rank 2, no output file" \
     "exit $code; output file $( [ -e bad.csv ] && echo exists || echo absent )" "$(cat bad.err)"
+fi
+
+# A rank killed mid-run: mpirun ends the job non-zero, and no output file (nor temporary) is left.
+# (mpirun itself in the background, not run_ranks: its children are the ranks.)
+"$mpirun" --oversubscribe -n 2 "$lfa" explain --model model.pt --data points.csv \
+  --explainer kernelshap --samples 3000 --out killed.csv > killed.out 2> killed.err &
+launcher=$!
+victim=""
+for _ in $(seq 1 200); do  # up to 20 s for rank 1 to appear
+  for pid in $(pgrep -P "$launcher"); do
+    if tr '\0' '\n' < "/proc/$pid/environ" 2> /dev/null | grep -q '^OMPI_COMM_WORLD_RANK=1$'; then
+      victim=$pid
+    fi
+  done
+  [ -n "$victim" ] && break
+  sleep 0.1
+done
+[ -n "$victim" ] && kill -9 "$victim"
+wait "$launcher"
+code=$?
+if [ -n "$victim" ] && [ "$code" -ne 0 ] && [ -z "$(ls -A | grep killed.csv)" ]; then
+  pass "a rank killed mid-run: exit $code, no output file"
+else
+  fail "a rank killed mid-run: non-zero exit, no output file" \
+    "rank 1 pid '${victim}', exit $code" "$(ls -A | grep killed.csv)"
 fi
 
 # Bad input every rank sees: one message (not three), exit 2, no file.
