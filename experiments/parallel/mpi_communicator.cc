@@ -1,6 +1,7 @@
 #include "experiments/parallel/mpi_communicator.h"
 
 #include <climits>
+#include <cstdlib>
 #include <cstdint>
 #include <cstdio>
 #include <string>
