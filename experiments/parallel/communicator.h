@@ -15,8 +15,10 @@
 //   Abort(code)           ends every process of the job now (MPI_Abort)
 //
 //   Communicator& world = World();                         // process_group.h
-//   std::vector<std::string> parts = world.GatherBytes(EncodeTensor(mine));
-//   if (world.rank() == 0) ... DecodeTensor(parts[r]) for each rank r ...
+//   ByteWriter out;                                        // tensor_bytes.h
+//   out.Tensor(mine);
+//   std::vector<std::string> parts = world.GatherBytes(out.bytes());
+//   for (const std::string& part : parts) all.push_back(ByteReader(part).Tensor());  // rank 0
 //
 // Every collective must be called by every rank in the same order, or the job hangs.
 //
