@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian package lfa needs (only those missing) and builds it.
+# Installs every Debian package lfa needs (only those missing) and builds it; Open MPI makes the
+# build MPI-capable (`mpirun -n K lfa explain ...`, docs/scaling.md).
 # Idempotent: the second run checks the packages, lets ccache/ninja skip unchanged work, and exits.
 #   scripts/setup.sh            # build into ./build (override with LFA_BUILD_DIR)
 set -euo pipefail
@@ -11,6 +12,7 @@ packages=(
   libtorch-dev libeigen3-dev libceres-dev libboost-random-dev
   nlohmann-json3-dev libcli11-dev zlib1g-dev libpng-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libopenmpi-dev openmpi-bin
   gnuplot-nox
   dataset-fashion-mnist
   # Python bindings (python/): Debian's Python headers, pybind11, PyTorch for /usr/bin/python3 (the

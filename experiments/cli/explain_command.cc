@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +15,11 @@
 #include "experiments/io/csv.h"
 #include "experiments/io/spec_file.h"
 #include "experiments/io/text.h"
+#include "experiments/parallel/communicator.h"
+#include "experiments/parallel/explanation_gather.h"
+#include "experiments/parallel/process_group.h"
+#include "experiments/parallel/rank_failure.h"
+#include "experiments/parallel/shard.h"
 #include "experiments/report/heatmap.h"
 #include "experiments/report/progress.h"
 #include "explainers/builtin_registry.h"
@@ -145,21 +151,24 @@ void CheckModelFitsData(const ExplainCommandOptions& options, const Model& model
          " output(s)");
 }
 
-// Every row explained in steps of points_per_step (progress on stderr), one Explanation.
+// The rows of `shard` explained in steps of points_per_step (progress on stderr from rank 0), one
+// Explanation; each point is seeded by its index in the data file, whichever rank explains it.
 Explanation ExplainInSteps(const Explainer& explainer, Oracle& oracle, const Points& data,
-                           const ExplainCommandOptions& options) {
-  const int64_t rows = data.values.size(0);
-  const torch::Tensor targets = Targets(options.output_index, rows);
+                           const ExplainCommandOptions& options, const Shard& shard,
+                           bool progress_shown) {
+  if (shard.size() == 0) return Explanation{.method = explainer.name()};
+  const torch::Tensor targets = Targets(options.output_index, data.values.size(0));
   std::string label = "lfa explain ";
   label += explainer.name();
-  Progress progress(label, rows);
+  Progress progress(label, shard.size(),
+                    progress_shown ? 1.0 : std::numeric_limits<double>::infinity());
   std::vector<Explanation> parts;
-  for (int64_t begin = 0; begin < rows; begin += options.points_per_step) {
-    const int64_t end = std::min(rows, begin + options.points_per_step);
+  for (int64_t begin = shard.begin; begin < shard.end; begin += options.points_per_step) {
+    const int64_t end = std::min(shard.end, begin + options.points_per_step);
     const PointBatch batch =
         MakePointBatch(data.values.slice(0, begin, end), options.seed, data.first_row + begin);
     parts.push_back(explainer.Explain(oracle, batch, targets.slice(0, begin, end)));
-    progress.Update(end);
+    progress.Update(end - shard.begin);
   }
   progress.Finish();
   return Explanation::Concatenate(parts);
@@ -189,27 +198,9 @@ void WriteHeatmaps(const std::string& directory, const std::string& method, cons
   }
 }
 
-}  // namespace
-
-void RunExplain(const ExplainCommandOptions& options) {
-  CheckCommandFlags(options);
-  // Built before loading anything (bad flags fail fast), again once a "mean" baseline is known.
-  std::unique_ptr<Explainer> explainer = ChooseExplainer(options, torch::Tensor());
-  CreateHeatmapsDirectory(options.heatmaps);
-  const OpenedModel opened =
-      OpenModel(options.model, {.cache_dir = options.cache_dir, .fashion_mnist = ""});
-  const Points data = ReadPoints({.path = options.data, .rows = options.rows,
-                                  .label_column = options.label_column,
-                                  .input_shape = options.input_shape,
-                                  .scale = options.pixel_scale},
-                                 opened.model->input_shape());
-  if (options.baseline == "mean") explainer = ChooseExplainer(options, data.values);
-  Oracle oracle(opened.model,
-                OracleOptions{.device = options.device, .max_batch_rows = options.batch_size});
-  CheckModelFitsData(options, *opened.model, data, oracle);
-
-  const Explanation explanation = ExplainInSteps(*explainer, oracle, data, options);
-  const std::string method = explainer->name();
+// The output CSV (and heatmaps) of every explained row, and the summary line on stderr.
+void WriteExplanation(const ExplainCommandOptions& options, const std::string& method,
+                      const Points& data, const Explanation& explanation) {
   const int64_t rows = data.values.size(0), elements = NumElements(data.shape);
   const torch::Tensor element_maps =
       explanation.attributions.size(1) == elements
@@ -234,9 +225,46 @@ void RunExplain(const ExplainCommandOptions& options) {
                options.heatmaps.empty() ? "" : (" and " + options.heatmaps + "/row*.png").c_str());
 }
 
+}  // namespace
+
+// Under `mpirun -n K` every rank checks the input and explains its block of whole steps of rows
+// with its own Oracle (experiments/parallel/): every batch is one that a single process makes, so
+// the bits do not depend on K. Rank 0 gathers the rows and writes. A failure on any rank ends
+// every rank with one message and nothing written (experiments/parallel/rank_failure.h).
+void RunExplain(const ExplainCommandOptions& options) {
+  Communicator& world = World();
+  std::unique_ptr<Explainer> explainer;
+  OpenedModel opened;
+  Points data;
+  Explanation local;
+  RunOnEveryRank(world, [&] {
+    CheckCommandFlags(options);
+    // Built before loading anything (bad flags fail fast), again once a "mean" baseline is known.
+    explainer = ChooseExplainer(options, torch::Tensor());
+    if (world.rank() == 0) CreateHeatmapsDirectory(options.heatmaps);
+    opened = OpenModel(options.model, {.cache_dir = options.cache_dir, .fashion_mnist = ""});
+    data = ReadPoints({.path = options.data, .rows = options.rows,
+                       .label_column = options.label_column, .input_shape = options.input_shape,
+                       .scale = options.pixel_scale},
+                      opened.model->input_shape());
+    if (options.baseline == "mean") explainer = ChooseExplainer(options, data.values);
+    Oracle oracle(opened.model, OracleOptions{.device = DeviceForRank(options.device, world),
+                                              .max_batch_rows = options.batch_size});
+    CheckModelFitsData(options, *opened.model, data, oracle);
+    local = ExplainInSteps(*explainer, oracle, data, options,
+                           BlockShard(data.values.size(0), world.rank(), world.size(),
+                                      options.points_per_step),
+                           world.rank() == 0);
+  });
+  const Explanation explanation = GatherExplanation(world, local);
+  RunOnEveryRank(world, [&] {
+    if (world.rank() == 0) WriteExplanation(options, explainer->name(), data, explanation);
+  });
+}
+
 namespace {
 
-class ExplainCommand : public Command {
+class ExplainCommand : public Command, public ShardsAcrossRanks {
  public:
   std::string name() const override { return "explain"; }
   std::string description() const override {

@@ -25,6 +25,10 @@
 // per row (the input beside the map, experiments/report/heatmap.h). Rows are explained in steps with
 // progress on stderr; the output is written atomically, and bad input fails before any work with
 // one line naming the problem.
+// Under `mpirun -n K lfa explain ...` (docs/scaling.md) rank r explains the r-th contiguous block
+// of rows with its own Oracle (--device cuda: the GPU of its local rank), each point seeded by its
+// row index as always, and rank 0 gathers and writes the one output: the same bytes for every K.
+// A failure on any rank ends the job with one message from rank 0 and no output file.
 #pragma once
 
 #include <memory>

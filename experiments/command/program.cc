@@ -4,10 +4,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <optional>
 #include <thread>
 
 #include <ATen/Parallel.h>
 
+#include "experiments/parallel/process_group.h"
+#include "experiments/parallel/rank_failure.h"
 #include "framework/errors.h"
 
 namespace lfa {
@@ -24,11 +27,27 @@ std::string Names(const std::vector<CLI::App*>& apps) {
   return names;
 }
 
-// LibTorch's intra-op pool may start with one thread; use every core unless told otherwise.
-void SetThreads() {
+// LibTorch's intra-op pool may start with one thread; use every core unless told otherwise. The
+// processes of a parallel job on one node share its cores.
+void SetThreads(const Communicator& world) {
   const char* threads = std::getenv("LFA_NUM_THREADS");
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   at::set_num_threads(threads ? std::max(1, std::atoi(threads))
-                              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+                              : std::max(1, cores / world.local_size()));
+}
+
+void PrintError(const std::exception& error) {
+  std::fprintf(stderr, "lfa: error: %s\n", FirstLine(error.what()).c_str());
+}
+
+// An error only this rank saw: the others may be waiting in a collective, so it ends the job
+// (Abort does not return; the exit code is for the compiler, which cannot see that through a
+// virtual call).
+int AbortJob(Communicator& world, const std::exception& error, int exit_code) {
+  std::fprintf(stderr, "lfa: error: rank %d of %d: %s\n", world.rank(), world.size(),
+               FirstLine(error.what()).c_str());
+  world.Abort(exit_code);
+  return exit_code;
 }
 
 }  // namespace
@@ -77,31 +96,59 @@ std::string Program::UsageError(const CLI::ParseError& error) const {
   return FirstLine(error.what()) + " (see " + command + " --help)";
 }
 
+// Under an MPI launcher (experiments/parallel/process_group.h) every rank parses the same command
+// line, so parse errors and refusals are printed by rank 0 only and every rank returns the same
+// code; a failure only one rank saw ends the job (AbortJob).
 int Program::Main(int argc, char** argv) {
-  SetThreads();
+  std::optional<ProcessGroup> group;
+  try {
+    group.emplace(&argc, &argv);
+  } catch (const InvalidInput& e) {
+    PrintError(e);
+    return 2;
+  }
+  Communicator& world = World();
+  const bool reports = world.rank() == 0;
+  SetThreads(world);
   try {
     app_.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     // --help: CLI11 prints it. Parse errors: one line, like every other error.
-    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app_.exit(e);
-    std::fprintf(stderr, "lfa: error: %s\n", UsageError(e).c_str());
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success))
+      return reports ? app_.exit(e) : 0;
+    if (reports) std::fprintf(stderr, "lfa: error: %s\n", UsageError(e).c_str());
+    return 2;
+  }
+  for (auto& [app, command] : commands_) {
+    if (app->parsed()) return Run(*app, *command);
+  }
+  return 0;
+}
+
+int Program::Run(const CLI::App& app, Command& command) {
+  Communicator& world = World();
+  if (world.size() > 1 && !dynamic_cast<const ShardsAcrossRanks*>(&command)) {
+    if (world.rank() == 0)
+      std::fprintf(stderr, "lfa: error: '%s' runs in one process only (its work is not sharded "
+                   "across MPI ranks); run it without mpirun, or with mpirun -n 1\n",
+                   app.get_name().c_str());
     return 2;
   }
   try {
-    for (auto& [app, command] : commands_) {
-      if (app->parsed()) {
-        command->Run();
-        return 0;
-      }
-    }
+    command.Run();
+    return 0;
+  } catch (const JobFailure& e) {
+    if (world.rank() == 0) PrintError(e);
+    return e.exit_code();
   } catch (const InvalidInput& e) {
-    std::fprintf(stderr, "lfa: error: %s\n", FirstLine(e.what()).c_str());
+    if (world.size() > 1) return AbortJob(world, e, 2);
+    PrintError(e);
     return 2;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "lfa: error: %s\n", FirstLine(e.what()).c_str());
+    if (world.size() > 1) return AbortJob(world, e, 1);
+    PrintError(e);
     return 1;
   }
-  return 0;
 }
 
 }  // namespace lfa

@@ -4,7 +4,9 @@
 // one line on stderr ("lfa: error: ...") and an exit code: 2 for bad input (a flag, a file, a spec
 // key: InvalidInput), 1 for anything else; --help prints the usage and exits 0. It also sets the
 // process-wide defaults every command shares (LibTorch's thread count from LFA_NUM_THREADS, default
-// every core).
+// every core), and starts and ends the job's process group: under `mpirun -n K` MPI runs from the
+// start of Main to its end (experiments/parallel/process_group.h), rank 0 reports errors, and only
+// the commands that shard their work across ranks run on more than one process.
 //
 //   int main(int argc, char** argv) {
 //     Program program("lfa: post-hoc explanations as local function approximations");
@@ -39,6 +41,8 @@ class Program {
  private:
   void Register(CLI::App& parent, std::unique_ptr<Command> command);
   std::string UsageError(const CLI::ParseError& error) const;
+  // Runs the parsed command; returns the exit code.
+  int Run(const CLI::App& app, Command& command);
 
   CLI::App app_;
   std::map<std::string, CLI::App*> groups_;

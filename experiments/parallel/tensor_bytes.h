@@ -1,0 +1,54 @@
+// Tensor bytes: integers, text and tensors written into one buffer for the collectives
+// (communicator.h), and read back in the same order.
+//
+// A tensor travels as its dtype, its shape and its contiguous CPU bytes, so it is read back
+// bit for bit: the gather of float64 attributions changes no digit. Both ends are processes of one
+// job on one kind of machine (same byte order, same LibTorch), which MPI jobs are.
+//
+//   ByteWriter out;
+//   out.Integer(queries);
+//   out.Tensor(attributions);
+//   std::string bytes = out.bytes();
+//   ByteReader in(bytes);
+//   int64_t q = in.Integer();
+//   torch::Tensor a = in.Tensor();     // equal to `attributions`, on the CPU
+//
+// WARNING: read in exactly the order written; the reader checks lengths (a short or garbled buffer
+// throws std::runtime_error) but not the meaning of the fields.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <torch/types.h>
+
+namespace lfa {
+
+class ByteWriter {
+ public:
+  void Integer(int64_t value);
+  void Text(const std::string& text);
+  // Any dtype, any device; an undefined tensor is written as such.
+  void Tensor(const torch::Tensor& tensor);
+  const std::string& bytes() const { return bytes_; }
+
+ private:
+  void Raw(const void* data, size_t size);
+  std::string bytes_;
+};
+
+class ByteReader {
+ public:
+  explicit ByteReader(const std::string& bytes) : bytes_(bytes) {}
+  int64_t Integer();
+  std::string Text();
+  torch::Tensor Tensor();
+  bool done() const { return offset_ == bytes_.size(); }
+
+ private:
+  void Raw(void* data, size_t size);
+  const std::string& bytes_;
+  size_t offset_ = 0;
+};
+
+}  // namespace lfa
