@@ -26,12 +26,16 @@ std::string OwnSentence(const NeighbourhoodVerdict& v) {
 }
 
 std::string ZeroSentence(const NeighbourhoodVerdict& v) {
-  std::string text =
-      Concat("Over ", v.neighbourhood, ", ", std::to_string(v.group.size()), " of ",
-             std::to_string(v.candidates), " candidates tie at zero loss (at most ",
-             Short(kZeroRelativeLoss), " of the constant model's loss: exact up to rounding)");
+  const std::string zero = Concat("zero loss (at most ", Short(kZeroRelativeLoss),
+                                  " of the constant model's loss: exact up to rounding)");
+  if (v.group.size() == 1)
+    return Concat("Over ", v.neighbourhood, ", choose `", v.best, "`: it alone of ",
+                  std::to_string(v.candidates), " candidates has ", zero, ".");
+  const std::string text = Concat("Over ", v.neighbourhood, ", ", std::to_string(v.group.size()),
+                                  " of ", std::to_string(v.candidates), " candidates tie at ", zero);
   if (v.group.size() == v.candidates)
-    return text + ": f is affine over this neighbourhood, and any of them is a faithful choice.";
+    return Concat(text, ": every candidate is exact over this neighbourhood (f is affine in what it "
+                  "varies), and any of them is a faithful choice.");
   return Concat(text, "; choose any of ", Quoted(v.group), ".");
 }
 
@@ -75,6 +79,7 @@ std::string UndecidedSentence(const NeighbourhoodVerdict& v) {
 std::string BriefChoice(const NeighbourhoodVerdict& v) {
   switch (v.kind) {
     case VerdictKind::kTieAtZero:
+      if (v.group.size() == 1) return Concat("`", v.best, "` (exact)");
       return Concat("any of the ", std::to_string(v.group.size()), " exact candidates (",
                     v.group.size() == v.candidates ? "all of them" : Quoted(v.group), ")");
     case VerdictKind::kSharedSolution:

@@ -61,10 +61,11 @@ TEST_P(ChoosePaperModels, EveryCompositionIsAChoiceOverItsOwnNeighbourhood) {
     EXPECT_NE(std::find(chosen.begin(), chosen.end(), own), chosen.end())
         << dataset << "_" << model << ": " << VerdictSentence(v);
     // Where the diagonal loses its column, it loses to the composition that shares its solution.
-    if (v.best != own && v.kind != VerdictKind::kTieAtZero)
+    if (v.best != own && v.kind != VerdictKind::kTieAtZero) {
       EXPECT_TRUE(r.Find(v.best)->population.Shares(r.Own()->population) ||
                   v.kind == VerdictKind::kUndecided)
           << dataset << "_" << model << ": " << VerdictSentence(v);
+    }
   }
 }
 
