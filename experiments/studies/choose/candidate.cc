@@ -64,12 +64,18 @@ CandidateSlope ClassicSlope(const std::string& method, const RecipeOptions& opti
 
 std::string KindName(CandidateKind kind) {
   switch (kind) {
-    case CandidateKind::kOwn: return "own";
-    case CandidateKind::kLfa: return "lfa";
-    case CandidateKind::kClassic: return "classic";
-    case CandidateKind::kImage: return "image";
-    case CandidateKind::kSpec: return "spec";
-    case CandidateKind::kGiven: return "given";
+    case CandidateKind::kOwn:
+      return "own";
+    case CandidateKind::kLfa:
+      return "lfa";
+    case CandidateKind::kClassic:
+      return "classic";
+    case CandidateKind::kImage:
+      return "image";
+    case CandidateKind::kSpec:
+      return "spec";
+    case CandidateKind::kGiven:
+      return "given";
   }
   return "?";
 }
@@ -91,11 +97,12 @@ CandidateSlope CompositionSlope(const nlohmann::json& spec, const Explanation& e
     s.slope = InputSpaceSlope(explanation.attributions, points, /*multiplicative=*/false);
   } else if (IsGroupSwitching(type)) {
     baseline = NumericBaseline(neighbourhood, what);
-    s = MultiplicativeSlope(explanation.attributions, points,
-                            FeatureGroups::FromJson(neighbourhood.value("groups", nlohmann::json())),
-                            baseline);
+    s = MultiplicativeSlope(
+        explanation.attributions, points,
+        FeatureGroups::FromJson(neighbourhood.value("groups", nlohmann::json())), baseline);
   } else {
-    Fail(what, ": lfa choose reads the explanations of gaussian, mask and path neighbourhoods, not '",
+    Fail(what,
+         ": lfa choose reads the explanations of gaussian, mask and path neighbourhoods, not '",
          type, "'");
   }
   // Decode moves x by +xi (Gaussian) or by +m (x - b) (masks, path), but one_hot_removal removes:
@@ -103,7 +110,8 @@ CandidateSlope CompositionSlope(const nlohmann::json& spec, const Explanation& e
   if (delta != (type == "one_hot_removal")) s.slope = -s.slope;
   if (logistic) {
     if (delta || type == "one_hot_removal")
-      Fail(what, ": a logistic surrogate is read only with a value response over a gaussian, mask "
+      Fail(what,
+           ": a logistic surrogate is read only with a value response over a gaussian, mask "
            "or path neighbourhood");
     s.logistic = true;
     s.anchor = type == "gaussian" ? points.flat : torch::full_like(points.flat, baseline);
@@ -154,7 +162,8 @@ Candidate NamedCandidate(const std::string& name, const std::vector<int64_t>& in
   const std::string method = classic ? name.substr(0, name.size() - suffix.size()) : name;
   const RecipeOptions options = ChooseRecipeOptions(method, input_shape, samples);
   if (IsCamMethod(method) && !has_layers)
-    Fail("candidate '", name, "': the CAMs need a model with named layers (a zoo model or a "
+    Fail("candidate '", name,
+         "': the CAMs need a model with named layers (a zoo model or a "
          "TorchScript Sequential)");
   if (IsImageMethod(method) && !IsImageShape(input_shape))
     Fail("candidate '", name, "' is an image method; the points have shape ",
@@ -163,12 +172,13 @@ Candidate NamedCandidate(const std::string& name, const std::vector<int64_t>& in
     return CompositionCandidate(RecipeSpec(method, options), name, CandidateKind::kLfa, samples);
   std::shared_ptr<const Explainer> explainer;
   try {
-    explainer = MakeExplainer(method, options,
-                              classic ? Implementation::kClassic : Implementation::kLfa);
+    explainer =
+        MakeExplainer(method, options, classic ? Implementation::kClassic : Implementation::kLfa);
   } catch (const InvalidInput& e) {
     Fail("candidate '", name, "': ", e.what());
   }
-  Candidate candidate{.name = name, .kind = classic ? CandidateKind::kClassic : CandidateKind::kImage};
+  Candidate candidate{.name = name,
+                      .kind = classic ? CandidateKind::kClassic : CandidateKind::kImage};
   candidate.compute = [explainer, method, options, classic](
                           Oracle& oracle, const PointBatch& points, const torch::Tensor& targets,
                           const NeighbourhoodOfInterest&) {

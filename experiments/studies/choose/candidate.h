@@ -25,7 +25,8 @@
 //
 //   Candidate lime = NamedCandidate("lime", {23}, 1000);
 //   CandidateSlope s = lime.compute(oracle, batch, targets, neighbourhood);   // s.slope [N, D]
-//   Candidate own = CompositionCandidate(neighbourhood.spec, "lime:patch=2", CandidateKind::kOwn, 1000);
+//   Candidate own = CompositionCandidate(neighbourhood.spec, "lime:patch=2",
+//                                        CandidateKind::kOwn, 1000);
 //
 // WARNING: only numeric baselines can be read back into slopes (a / (x - b)); a spec with a
 // per-element or blurred baseline is refused with a message that says so.
@@ -60,11 +61,11 @@ std::string KindName(CandidateKind kind);
 
 // The local model an explanation states, in input space, for every point.
 struct CandidateSlope {
-  torch::Tensor slope;       // [N, D] float64
-  torch::Tensor unstated;    // bool [N, D], or undefined: slopes the explanation does not state
-  bool logistic = false;     // g = sigmoid(slope.(x' - anchor) + intercept)
-  torch::Tensor anchor;      // [N, D], logistic only
-  torch::Tensor intercept;   // [N], logistic only
+  torch::Tensor slope;      // [N, D] float64
+  torch::Tensor unstated;   // bool [N, D], or undefined: slopes the explanation does not state
+  bool logistic = false;    // g = sigmoid(slope.(x' - anchor) + intercept)
+  torch::Tensor anchor;     // [N, D], logistic only
+  torch::Tensor intercept;  // [N], logistic only
   PopulationSolution population;
 };
 

@@ -48,10 +48,12 @@ void ChooseCommand::AddOptions(CLI::App& app) {
   app.add_option("--candidates", o.candidates,
                  "comma-separated: all (default), lfa, classic, image, or names (lime, "
                  "lime_classic, vargrad, ...)");
-  app.add_option("--spec", o.candidate_specs, "a JSON composition added as a candidate (repeatable)");
+  app.add_option("--spec", o.candidate_specs,
+                 "a JSON composition added as a candidate (repeatable)");
   app.add_option("--profile", o.profile,
                  "sweep a width: sigma:A..B:K, sigma:v1,v2,..., patch:2,4,7 or length:A..B:K");
-  app.add_option("--samples", o.samples, "perturbations per point of the compositions (default 1000)");
+  app.add_option("--samples", o.samples,
+                 "perturbations per point of the compositions (default 1000)");
   app.add_option("--evaluation-samples", o.evaluation_samples,
                  "fresh samples per point of every loss (default 1000)");
   app.add_option("--seed", o.seed, "random seed (default 0)");

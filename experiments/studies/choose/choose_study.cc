@@ -99,17 +99,19 @@ std::vector<Candidate> ChooseCandidates(const ChooseOptions& options,
   for (const std::string& name : ExpandCandidateNames(options.candidates, shape, has_layers))
     candidates.push_back(NamedCandidate(name, shape, options.samples, has_layers));
   if (IsImageShape(shape) && !has_layers && Split(options.candidates).front() == "all")
-    skipped->push_back("gradcam, gradcampp, smoothgradcampp: the model has no named layers (a zoo "
-                       "model or a TorchScript Sequential has them)");
+    skipped->push_back(
+        "gradcam, gradcampp, smoothgradcampp: the model has no named layers (a zoo "
+        "model or a TorchScript Sequential has them)");
   for (const std::string& path : options.candidate_specs) {
     const nlohmann::json spec = ReadSpecFile(path);
-    candidates.push_back(CompositionCandidate(
-        spec, SpecNeighbourhood(spec, path).label, CandidateKind::kSpec, options.samples));
+    candidates.push_back(CompositionCandidate(spec, SpecNeighbourhood(spec, path).label,
+                                              CandidateKind::kSpec, options.samples));
   }
   for (size_t i = 0; i < candidates.size(); ++i)
     for (size_t j = 0; j < i; ++j)
       if (candidates[i].name == candidates[j].name)
-        Fail("two candidates are named '", candidates[i].name, "'; give the specs distinct \"name\"s");
+        Fail("two candidates are named '", candidates[i].name,
+             "'; give the specs distinct \"name\"s");
   return candidates;
 }
 
@@ -156,7 +158,8 @@ ChooseResults RunChooseStudy(const ChooseOptions& options) {
   CheckOutputDirectory(options.out);
   ChooseResults results{.data = options.data};
   const std::shared_ptr<Model> model = LoadModel(options, &results.model);
-  const Points data = ReadPoints({.path = options.data, .rows = options.rows,
+  const Points data = ReadPoints({.path = options.data,
+                                  .rows = options.rows,
                                   .label_column = options.label_column,
                                   .input_shape = options.input_shape,
                                   .scale = options.pixel_scale},
@@ -166,7 +169,8 @@ ChooseResults RunChooseStudy(const ChooseOptions& options) {
   results.first_row = data.first_row;
   results.input_shape = data.shape;
   const auto neighbourhoods = ChooseNeighbourhoods(options, data.shape);
-  const auto candidates = ChooseCandidates(options, data.shape, oracle.has_layers(), &results.skipped);
+  const auto candidates =
+      ChooseCandidates(options, data.shape, oracle.has_layers(), &results.skipped);
 
   StudyDirectory dir(options.out);
   const ChooseSettings settings{.samples = options.samples,

@@ -40,26 +40,26 @@
 namespace lfa {
 
 struct ChooseOptions {
-  std::string model;        // FILE (TorchScript, or a state dict with `activations`) or zoo:ARCH
-  std::string activations;  // a state-dict MLP's "hidden:output" activations (models/mlp_model.h)
-  std::string data;         // CSV with a header row, or IDX (experiments/data/points_input.h)
-  std::string rows;         // BEGIN:END (END exclusive); empty: every row
-  std::string label_column; // CSV column to drop: a name or "last"
-  std::vector<int64_t> input_shape;   // of one point; empty: from the data and the model
-  std::optional<double> pixel_scale;  // multiplies the data (default 1/255 for uint8 IDX)
-  std::vector<std::string> neighbourhoods;    // NAME[:key=value,...] or FILE.json (>= 1)
-  std::string candidates = "all";             // names, all, lfa, classic, image (candidate.h)
-  std::vector<std::string> candidate_specs;   // JSON compositions, added as candidates
-  std::string profile;                        // e.g. sigma:0.01..1:8; empty: none
-  int64_t samples = 1000;             // perturbations per point of the compositions
-  int64_t evaluation_samples = 1000;  // fresh samples per point of every loss
+  std::string model;         // FILE (TorchScript, or a state dict with `activations`) or zoo:ARCH
+  std::string activations;   // a state-dict MLP's "hidden:output" activations (models/mlp_model.h)
+  std::string data;          // CSV with a header row, or IDX (experiments/data/points_input.h)
+  std::string rows;          // BEGIN:END (END exclusive); empty: every row
+  std::string label_column;  // CSV column to drop: a name or "last"
+  std::vector<int64_t> input_shape;          // of one point; empty: from the data and the model
+  std::optional<double> pixel_scale;         // multiplies the data (default 1/255 for uint8 IDX)
+  std::vector<std::string> neighbourhoods;   // NAME[:key=value,...] or FILE.json (>= 1)
+  std::string candidates = "all";            // names, all, lfa, classic, image (candidate.h)
+  std::vector<std::string> candidate_specs;  // JSON compositions, added as candidates
+  std::string profile;                       // e.g. sigma:0.01..1:8; empty: none
+  int64_t samples = 1000;                    // perturbations per point of the compositions
+  int64_t evaluation_samples = 1000;         // fresh samples per point of every loss
   uint64_t seed = 0;
-  double level = 0.95;                // of the confidence intervals
+  double level = 0.95;                  // of the confidence intervals
   std::optional<int64_t> output_index;  // the explained output; default: see the WARNING
   std::string device = "cpu";
-  int64_t batch_size = 10000;         // rows per model call
-  std::string cache_dir;              // zoo cache (default LFA_CACHE_DIR or ~/.cache/lfa)
-  std::string out;                    // output directory (required)
+  int64_t batch_size = 10000;  // rows per model call
+  std::string cache_dir;       // zoo cache (default LFA_CACHE_DIR or ~/.cache/lfa)
+  std::string out;             // output directory (required)
   bool progress = true;
 
   // The checks that need no file. False with `error` set.

@@ -63,9 +63,12 @@ void ApplyParameter(const std::string& text, const std::string& method, const st
 
 std::string WidthName(WidthKind kind) {
   switch (kind) {
-    case WidthKind::kSigma: return "sigma";
-    case WidthKind::kPatch: return "patch";
-    case WidthKind::kLength: return "length";
+    case WidthKind::kSigma:
+      return "sigma";
+    case WidthKind::kPatch:
+      return "patch";
+    case WidthKind::kLength:
+      return "length";
   }
   return "width";
 }
@@ -130,7 +133,8 @@ NeighbourhoodOfInterest SpecNeighbourhood(const nlohmann::json& spec, const std:
   std::string label = spec.value("name", std::string());
   if (label.empty()) {
     label = source.substr(source.find_last_of('/') + 1);
-    if (label.size() > 5 && label.substr(label.size() - 5) == ".json") label.resize(label.size() - 5);
+    if (label.size() > 5 && label.substr(label.size() - 5) == ".json")
+      label.resize(label.size() - 5);
   }
   return {.label = label, .spec = spec};
 }
@@ -158,16 +162,19 @@ WidthProfile ParseWidthProfile(const std::string& text) {
     const auto to = count_colon == std::string::npos
                         ? std::nullopt
                         : ParseDouble(values.substr(range + 2, count_colon - range - 2));
-    const auto count = count_colon == std::string::npos ? std::nullopt
-                                                        : ParseInteger(values.substr(count_colon + 1));
+    const auto count = count_colon == std::string::npos
+                           ? std::nullopt
+                           : ParseInteger(values.substr(count_colon + 1));
     if (!from || !to || !count || *from <= 0 || *to <= *from || *count < 2)
       Fail("--profile '", text, "': a range is A..B:K with 0 < A < B and K >= 2 values", usage);
     for (int64_t k = 0; k < *count; ++k)
-      profile.values.push_back(*from * std::pow(*to / *from, static_cast<double>(k) / (*count - 1)));
+      profile.values.push_back(*from *
+                               std::pow(*to / *from, static_cast<double>(k) / (*count - 1)));
   } else {
     for (const std::string& part : Split(values)) {
       const auto value = ParseDouble(part);
-      if (!value || *value <= 0) Fail("--profile '", text, "': '", part, "' is not a width > 0", usage);
+      if (!value || *value <= 0)
+        Fail("--profile '", text, "': '", part, "' is not a width > 0", usage);
       profile.values.push_back(*value);
     }
     if (!std::is_sorted(profile.values.begin(), profile.values.end()) ||
@@ -177,9 +184,11 @@ WidthProfile ParseWidthProfile(const std::string& text) {
   if (profile.kind == WidthKind::kPatch) {
     for (double& value : profile.values) {
       if (range != std::string::npos) value = std::round(value);
-      if (value != std::floor(value)) Fail("--profile '", text, "': patch sizes are integers", usage);
+      if (value != std::floor(value))
+        Fail("--profile '", text, "': patch sizes are integers", usage);
     }
-    profile.values.erase(std::unique(profile.values.begin(), profile.values.end()), profile.values.end());
+    profile.values.erase(std::unique(profile.values.begin(), profile.values.end()),
+                         profile.values.end());
   }
   return profile;
 }
@@ -187,9 +196,12 @@ WidthProfile ParseWidthProfile(const std::string& text) {
 bool ProfileApplies(const WidthProfile& profile, const nlohmann::json& spec) {
   const std::string type = spec.at("neighbourhood").value("type", std::string());
   switch (profile.kind) {
-    case WidthKind::kSigma: return type == "gaussian";
-    case WidthKind::kPatch: return IsGroupSwitching(type);
-    case WidthKind::kLength: return type == "scale_path";
+    case WidthKind::kSigma:
+      return type == "gaussian";
+    case WidthKind::kPatch:
+      return IsGroupSwitching(type);
+    case WidthKind::kLength:
+      return type == "scale_path";
   }
   return false;
 }
@@ -233,9 +245,11 @@ std::vector<NeighbourhoodOfInterest> ExpandProfile(
     }
   }
   if (!swept) {
-    const char* which = profile->kind == WidthKind::kSigma ? "a Gaussian neighbourhood (clime, smoothgrad, gradient)"
+    const char* which = profile->kind == WidthKind::kSigma
+                            ? "a Gaussian neighbourhood (clime, smoothgrad, gradient)"
                         : profile->kind == WidthKind::kPatch
-                            ? "a mask or path neighbourhood (lime, kernelshap, occlusion, integrated_gradients, gradient_x_input)"
+                            ? "a mask or path neighbourhood (lime, kernelshap, occlusion, "
+                              "integrated_gradients, gradient_x_input)"
                             : "a scale-path neighbourhood (integrated_gradients, gradient_x_input)";
     Fail("--profile ", width, " sweeps ", which, "; none of the given neighbourhoods is one");
   }

@@ -48,8 +48,8 @@ enum class WidthKind { kSigma, kPatch, kLength };
 std::string WidthName(WidthKind kind);
 
 struct NeighbourhoodOfInterest {
-  std::string label;     // as the user named it: "smoothgrad:sigma=0.2", a spec's name
-  nlohmann::json spec;   // the composition; its "samples" are set by the run
+  std::string label;    // as the user named it: "smoothgrad:sigma=0.2", a spec's name
+  nlohmann::json spec;  // the composition; its "samples" are set by the run
   // Set when a profile swept it: the width and its value.
   std::optional<WidthKind> width_kind;
   std::optional<double> width;

@@ -42,9 +42,10 @@ torch::Tensor WinShares(const torch::Tensor& losses, const torch::Tensor& ties) 
     Fail("win shares: losses ", losses.sizes(), " must be [candidates, points] and ties ",
          ties.sizes(), " [points]");
   const torch::Tensor l = losses.to(torch::kDouble);
-  const torch::Tensor best = std::get<0>(l.min(0, /*keepdim=*/true));            // [1, N]
-  const torch::Tensor winners = (l <= best + ties.to(torch::kDouble).unsqueeze(0)).to(torch::kDouble);
-  const torch::Tensor per_point = winners / winners.sum(0, /*keepdim=*/true);    // [C, N]
+  const torch::Tensor best = std::get<0>(l.min(0, /*keepdim=*/true));  // [1, N]
+  const torch::Tensor winners =
+      (l <= best + ties.to(torch::kDouble).unsqueeze(0)).to(torch::kDouble);
+  const torch::Tensor per_point = winners / winners.sum(0, /*keepdim=*/true);  // [C, N]
   return per_point.mean(1);
 }
 

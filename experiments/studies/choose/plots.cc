@@ -52,8 +52,9 @@ bool DrawLossChart(const std::string& out, const std::string& stem, const Neighb
   }
   WriteFileAtomically(Concat(dir, "/", stem, ".dat"), data);
   const std::string script = Concat(
-      "set title ", GnuplotText(Concat("LFA loss over ", r.neighbourhood.Name(), " (", Percent(r.level),
-                                       " interval over ", std::to_string(r.points), " points; * own)")),
+      "set title ",
+      GnuplotText(Concat("LFA loss over ", r.neighbourhood.Name(), " (", Percent(r.level),
+                         " interval over ", std::to_string(r.points), " points; * own)")),
       "\nset ytics (", tics, ")\nset yrange [", Number(r.scores.size() - 0.5), ":-0.5]\n",
       AllPositive(lows) ? "set logscale x\n" : "", "set grid x\nset xlabel 'mean LFA loss'\n",
       "plot ", GnuplotText(Concat(dir, "/", stem, ".dat")),
@@ -82,7 +83,8 @@ bool DrawProfile(const std::string& out, const std::string& stem,
     }
     data += "\n\n";
   };
-  for (const std::string& name : names) block([&name](const NeighbourhoodResult& r) { return r.Find(name); });
+  for (const std::string& name : names)
+    block([&name](const NeighbourhoodResult& r) { return r.Find(name); });
   block([](const NeighbourhoodResult& r) { return r.Own(); });
   WriteFileAtomically(Concat(dir, "/", stem, ".dat"), data);
   const NeighbourhoodOfInterest& n = steps.front()->neighbourhood;
@@ -119,7 +121,8 @@ std::vector<ChoosePlot> DrawChoosePlots(const std::string& out,
     if (!n.width) {
       const std::string stem = Concat("loss_", std::to_string(++loss_charts));
       if (DrawLossChart(out, stem, r))
-        drawn.push_back({stem + ".png", Concat("LFA loss of every candidate over ", n.Name()), n.label});
+        drawn.push_back(
+            {stem + ".png", Concat("LFA loss of every candidate over ", n.Name()), n.label});
       continue;
     }
     if (profiles.empty() || profiles.back().front()->neighbourhood.label != n.label ||

@@ -23,7 +23,7 @@
 namespace lfa {
 
 struct ChoosePlot {
-  std::string file;     // relative to the output directory
+  std::string file;  // relative to the output directory
   std::string caption;
   std::string neighbourhood;  // NeighbourhoodOfInterest::label
   bool profile = false;

@@ -39,14 +39,16 @@ void WriteInputs(const ChooseResults& results, std::ostringstream& out) {
 void WriteMethod(const ChooseResults& results, std::ostringstream& out) {
   bool image_maps = false;
   for (const NeighbourhoodResult& r : results.neighbourhoods)
-    for (const CandidateScore& s : r.scores) image_maps = image_maps || s.kind == CandidateKind::kImage;
+    for (const CandidateScore& s : r.scores)
+      image_maps = image_maps || s.kind == CandidateKind::kImage;
   out << "## How to read the tables\n\n"
       << "Each candidate explains the points once; its explanation states a local model of f, "
          "g(x') = c + s.(x' - x) in input space (docs/metrics.md). Over a neighbourhood of "
          "interest, its **loss** is that local model's LFA loss on fresh samples of the "
          "neighbourhood (independent of every explainer's own draws), per point; the table gives "
          "the mean and its standard error over the points. **relative** divides by the loss of the "
-         "constant local model (slope 0): 0 is exact, 1 says no more than nothing. **Δ to best** is "
+         "constant local model (slope 0): 0 is exact, 1 says no more than nothing. **Δ to best** "
+         "is "
          "the paired difference to the best candidate's loss at the same points, with its "
          "confidence interval (Student's t over the points). **wins** is the share of points where "
          "the candidate has the smallest loss (ties shared). The neighbourhood's **own** "

@@ -55,9 +55,9 @@ NeighbourhoodResult ScoreNeighbourhood(NeighbourhoodResult header,
   const int64_t best = static_cast<int64_t>(order.front());
   for (size_t r = 0; r < order.size(); ++r) {
     CandidateScore score = scores[order[r]];
-    score.rank = 1 + static_cast<int>(std::count_if(scores.begin(), scores.end(), [&](const CandidateScore& s) {
-                   return s.loss.mean < score.loss.mean;
-                 }));
+    score.rank = 1 + static_cast<int>(std::count_if(
+                         scores.begin(), scores.end(),
+                         [&](const CandidateScore& s) { return s.loss.mean < score.loss.mean; }));
     score.to_best = ComparePaired(l[static_cast<int64_t>(order[r])], l[best], header.level);
     header.scores.push_back(score);
   }

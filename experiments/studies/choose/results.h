@@ -15,7 +15,7 @@
 // is exact up to floating-point rounding), and losses within that of each other at a point tie
 // there.
 //
-//   NeighbourhoodResult r = ScoreNeighbourhood(header, entries, losses /*[C, N]*/, null_loss, 0.95);
+//   NeighbourhoodResult r = ScoreNeighbourhood(header, entries, losses /*[C, N]*/, constant);
 //   r.scores.front();   // the best candidate
 //
 // WARNING: the own composition's loss is measured on fresh samples, so it need not rank first: its
@@ -59,10 +59,10 @@ struct CandidateScore {
 struct NeighbourhoodResult {
   NeighbourhoodOfInterest neighbourhood;  // its spec as evaluated
   int64_t points = 0;
-  int64_t evaluation_samples = 0;  // fresh samples per point of every loss
-  int64_t candidate_samples = 0;   // perturbations per point of the compositions
-  double level = 0.95;             // of every interval
-  MetricSummary constant_loss;     // the loss of the constant local model (slope 0)
+  int64_t evaluation_samples = 0;      // fresh samples per point of every loss
+  int64_t candidate_samples = 0;       // perturbations per point of the compositions
+  double level = 0.95;                 // of every interval
+  MetricSummary constant_loss;         // the loss of the constant local model (slope 0)
   std::vector<CandidateScore> scores;  // by rank, ties in the candidates' order
 
   const CandidateScore* Find(const std::string& candidate) const;

@@ -15,7 +15,8 @@ namespace lfa {
 namespace {
 
 // Per-point loss [N] of one stated local model over the evaluator's neighbourhood.
-torch::Tensor Score(const LfaLossEvaluator& evaluator, const CandidateSlope& s, bool refit_unstated) {
+torch::Tensor Score(const LfaLossEvaluator& evaluator, const CandidateSlope& s,
+                    bool refit_unstated) {
   if (s.logistic) return evaluator.EvaluateLogistic(s.slope, s.anchor, s.intercept);
   return evaluator.Evaluate(s.slope, refit_unstated ? s.unstated : torch::Tensor());
 }
@@ -52,14 +53,14 @@ bool ChooseSettings::IsValid(std::string* error) const {
   return false;
 }
 
-std::vector<NeighbourhoodResult> RunChoose(Oracle& oracle, const PointBatch& points,
-                                           const torch::Tensor& targets,
-                                           const std::vector<NeighbourhoodOfInterest>& neighbourhoods,
-                                           const std::vector<Candidate>& candidates,
-                                           const ChooseSettings& settings) {
+std::vector<NeighbourhoodResult> RunChoose(
+    Oracle& oracle, const PointBatch& points, const torch::Tensor& targets,
+    const std::vector<NeighbourhoodOfInterest>& neighbourhoods,
+    const std::vector<Candidate>& candidates, const ChooseSettings& settings) {
   std::string error;
   if (!settings.IsValid(&error)) throw InvalidInput(error);
-  if (points.size() < 2) Fail("lfa choose needs at least 2 points (a standard error needs two), got ", points.size());
+  if (points.size() < 2)
+    Fail("lfa choose needs at least 2 points (a standard error needs two), got ", points.size());
   if (neighbourhoods.empty()) Fail("lfa choose needs at least one neighbourhood of interest");
   const auto steps = static_cast<int64_t>(candidates.size() + neighbourhoods.size());
   std::optional<Progress> progress;
@@ -92,8 +93,8 @@ std::vector<NeighbourhoodResult> RunChoose(Oracle& oracle, const PointBatch& poi
     };
     const std::optional<size_t> own = FindOwn(candidates, n);
     if (!own) {
-      const Candidate c = CompositionCandidate(n.spec, Concat(n.Name(), " (own)"), CandidateKind::kOwn,
-                                               settings.samples);
+      const Candidate c = CompositionCandidate(n.spec, Concat(n.Name(), " (own)"),
+                                               CandidateKind::kOwn, settings.samples);
       add(c.name, c.kind, true, c.compute(oracle, points, targets, n));
     }
     for (size_t j = 0; j < candidates.size(); ++j) {
@@ -101,7 +102,9 @@ std::vector<NeighbourhoodResult> RunChoose(Oracle& oracle, const PointBatch& poi
       add(c.name, c.kind, own && *own == j,
           c.per_neighbourhood ? c.compute(oracle, points, targets, n) : fixed[j]);
     }
-    NeighbourhoodResult header{.neighbourhood = n,
+    NeighbourhoodOfInterest evaluated = n;
+    evaluated.spec = spec;  // as evaluated: with the evaluation's sample count
+    NeighbourhoodResult header{.neighbourhood = evaluated,
                                .evaluation_samples = settings.evaluation_samples,
                                .candidate_samples = settings.samples,
                                .level = settings.level};

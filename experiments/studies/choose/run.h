@@ -51,10 +51,9 @@ struct ChooseSettings {
 
 // The scored neighbourhoods in the order given. InvalidInput for invalid settings, fewer than 2
 // points, or a candidate whose loss is not finite.
-std::vector<NeighbourhoodResult> RunChoose(Oracle& oracle, const PointBatch& points,
-                                           const torch::Tensor& targets,
-                                           const std::vector<NeighbourhoodOfInterest>& neighbourhoods,
-                                           const std::vector<Candidate>& candidates,
-                                           const ChooseSettings& settings);
+std::vector<NeighbourhoodResult> RunChoose(
+    Oracle& oracle, const PointBatch& points, const torch::Tensor& targets,
+    const std::vector<NeighbourhoodOfInterest>& neighbourhoods,
+    const std::vector<Candidate>& candidates, const ChooseSettings& settings);
 
 }  // namespace lfa

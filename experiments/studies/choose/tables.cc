@@ -18,9 +18,10 @@ std::string Number(double value) {
 }  // namespace
 
 TextTable ChooseTable(const std::vector<NeighbourhoodResult>& results) {
-  TextTable table{{"neighbourhood", "width_kind", "width", "candidate", "kind", "own", "rank", "mean",
-                   "sem", "relative", "diff_to_best", "diff_low", "diff_high", "win_share", "chosen"},
-                  {}};
+  TextTable table{
+      {"neighbourhood", "width_kind", "width", "candidate", "kind", "own", "rank", "mean", "sem",
+       "relative", "diff_to_best", "diff_low", "diff_high", "win_share", "chosen"},
+      {}};
   for (const NeighbourhoodResult& r : results) {
     const NeighbourhoodOfInterest& n = r.neighbourhood;
     const std::vector<std::string> chosen = JudgeNeighbourhood(r).Chosen();

@@ -17,7 +17,8 @@ std::string Interval(const PairedDifference& d, double level) {
 std::string OwnSentence(const NeighbourhoodVerdict& v) {
   if (v.own.empty()) return "";
   if (v.own == v.best)
-    return Concat(" `", v.own, "` is the neighbourhood's own composition, the optimum in the population.");
+    return Concat(" `", v.own,
+                  "` is the neighbourhood's own composition, the optimum in the population.");
   const bool grouped = std::find(v.group.begin(), v.group.end(), v.own) != v.group.end();
   return Concat(" The neighbourhood's own composition `", v.own,
                 "` (the optimum in the population, estimated from its own samples) ranks ",
@@ -31,10 +32,12 @@ std::string ZeroSentence(const NeighbourhoodVerdict& v) {
   if (v.group.size() == 1)
     return Concat("Over ", v.neighbourhood, ", choose `", v.best, "`: it alone of ",
                   std::to_string(v.candidates), " candidates has ", zero, ".");
-  const std::string text = Concat("Over ", v.neighbourhood, ", ", std::to_string(v.group.size()),
-                                  " of ", std::to_string(v.candidates), " candidates tie at ", zero);
+  const std::string text =
+      Concat("Over ", v.neighbourhood, ", ", std::to_string(v.group.size()), " of ",
+             std::to_string(v.candidates), " candidates tie at ", zero);
   if (v.group.size() == v.candidates)
-    return Concat(text, ": every candidate is exact over this neighbourhood (f is affine in what it "
+    return Concat(text,
+                  ": every candidate is exact over this neighbourhood (f is affine in what it "
                   "varies), and any of them is a faithful choice.");
   return Concat(text, "; choose any of ", Quoted(v.group), ".");
 }
@@ -42,8 +45,8 @@ std::string ZeroSentence(const NeighbourhoodVerdict& v) {
 std::string SharedSentence(const NeighbourhoodVerdict& v) {
   return Concat("Over ", v.neighbourhood, ", `", v.best, "` ranks first and `", v.runner_up,
                 "` second, but they estimate the same population solution (", v.shared_reason,
-                "), so no winner is named between them: the runner-up's loss is ", Short(v.gap.mean),
-                " higher (", Interval(v.gap, v.level), "), ",
+                "), so no winner is named between them: the runner-up's loss is ",
+                Short(v.gap.mean), " higher (", Interval(v.gap, v.level), "), ",
                 v.gap.Resolved() ? "a difference in estimation variance" : "within the noise",
                 " that more samples shrink, not a difference in what they explain. Choose any of ",
                 Quoted(v.group), ".");
@@ -51,12 +54,13 @@ std::string SharedSentence(const NeighbourhoodVerdict& v) {
 
 std::string ClearSentence(const NeighbourhoodVerdict& v) {
   std::string text = Concat("Over ", v.neighbourhood, ", choose `", v.best, "`: its loss ",
-                            Short(v.best_loss), " ± ", Short(v.best_sem), " (", Short(v.best_relative),
-                            " of the constant model's) is the lowest");
+                            Short(v.best_loss), " ± ", Short(v.best_sem), " (",
+                            Short(v.best_relative), " of the constant model's) is the lowest");
   if (!v.runner_up.empty())
     text += Concat(", below the runner-up `", v.runner_up, "` by ", Short(v.gap.mean), " (",
                    Interval(v.gap, v.level), " over ", std::to_string(v.points), " points)");
-  return Concat(text, "; it is the best candidate at ", Percent(v.best_win_share), " of the points.");
+  return Concat(text, "; it is the best candidate at ", Percent(v.best_win_share),
+                " of the points.");
 }
 
 std::string UndecidedSentence(const NeighbourhoodVerdict& v) {
@@ -65,13 +69,12 @@ std::string UndecidedSentence(const NeighbourhoodVerdict& v) {
              v.runner_up, "` cannot be told apart at ", std::to_string(v.points), " points x ",
              std::to_string(v.evaluation_samples), " samples: the runner-up's loss is ",
              Short(v.gap.mean), " higher (", Interval(v.gap, v.level), "); ");
-  text += v.gap.points_needed
-              ? Concat("about ", std::to_string(*v.gap.points_needed),
-                       " points would resolve a difference this size.")
-              : std::string("their losses are equal at every point.");
+  text += v.gap.points_needed ? Concat("about ", std::to_string(*v.gap.points_needed),
+                                       " points would resolve a difference this size.")
+                              : std::string("their losses are equal at every point.");
   if (v.group.size() > 2)
-    text += Concat(" ", std::to_string(v.group.size()), " candidates are not separated from the best: ",
-                   Quoted(v.group), ".");
+    text += Concat(" ", std::to_string(v.group.size()),
+                   " candidates are not separated from the best: ", Quoted(v.group), ".");
   return text;
 }
 
@@ -83,13 +86,15 @@ std::string BriefChoice(const NeighbourhoodVerdict& v) {
       return Concat("any of the ", std::to_string(v.group.size()), " exact candidates (",
                     v.group.size() == v.candidates ? "all of them" : Quoted(v.group), ")");
     case VerdictKind::kSharedSolution:
-      return Concat(Quoted(v.group), " (one population solution; `", v.best, "` has the lower loss here)");
+      return Concat(Quoted(v.group), " (one population solution; `", v.best,
+                    "` has the lower loss here)");
     case VerdictKind::kClear:
       return Concat("`", v.best, "`");
     case VerdictKind::kUndecided:
       return Concat(Quoted(v.group), " (not told apart at ", std::to_string(v.points), " points",
-                    v.gap.points_needed ? Concat("; about ", std::to_string(*v.gap.points_needed), " needed")
-                                        : std::string(),
+                    v.gap.points_needed
+                        ? Concat("; about ", std::to_string(*v.gap.points_needed), " needed")
+                        : std::string(),
                     ")");
   }
   return "";
@@ -148,10 +153,14 @@ NeighbourhoodVerdict JudgeNeighbourhood(const NeighbourhoodResult& result) {
 std::string VerdictSentence(const NeighbourhoodVerdict& v) {
   if (v.best.empty()) return Concat("Over ", v.neighbourhood, " there was no candidate to judge.");
   switch (v.kind) {
-    case VerdictKind::kTieAtZero: return ZeroSentence(v);
-    case VerdictKind::kSharedSolution: return Concat(SharedSentence(v), OwnSentence(v));
-    case VerdictKind::kClear: return Concat(ClearSentence(v), OwnSentence(v));
-    case VerdictKind::kUndecided: return Concat(UndecidedSentence(v), OwnSentence(v));
+    case VerdictKind::kTieAtZero:
+      return ZeroSentence(v);
+    case VerdictKind::kSharedSolution:
+      return Concat(SharedSentence(v), OwnSentence(v));
+    case VerdictKind::kClear:
+      return Concat(ClearSentence(v), OwnSentence(v));
+    case VerdictKind::kUndecided:
+      return Concat(UndecidedSentence(v), OwnSentence(v));
   }
   return "";
 }
@@ -167,37 +176,57 @@ std::vector<ProfileVerdict> JudgeProfiles(const std::vector<NeighbourhoodResult>
     ProfileStep step{.width = *n.width, .best = r.scores.front().candidate};
     step.own_first = r.scores.front().own;
     for (const CandidateScore& s : r.scores) {
-      if (!s.own) {
+      if (s.kind != CandidateKind::kOwn) {
         step.best_named = s.candidate;
+        step.best_named_population = s.population;
         break;
       }
     }
     ProfileVerdict& v = verdicts.back();
-    if (!v.steps.empty() && v.steps.back().best_named != step.best_named)
-      v.changes.push_back(v.steps.size());
+    if (!v.steps.empty()) {
+      const ProfileStep& leader = v.steps[v.changes.empty() ? 0 : v.changes.back()];
+      if (leader.best_named != step.best_named &&
+          !leader.best_named_population.Shares(step.best_named_population))
+        v.changes.push_back(v.steps.size());
+    }
     v.steps.push_back(step);
   }
   return verdicts;
 }
 
+namespace {
+
+// "`smoothgrad` from sigma 0.0720 to 0.139 (or `smoothgrad_classic`: one population solution)"
+// for the steps [begin, end) of one choice.
+std::string ProfileRun(const ProfileVerdict& v, size_t begin, size_t end) {
+  std::vector<std::string> names;
+  for (size_t j = begin; j < end; ++j)
+    if (std::find(names.begin(), names.end(), v.steps[j].best_named) == names.end())
+      names.push_back(v.steps[j].best_named);
+  std::string text = Concat("`", names.front(), "`");
+  text += end - begin == 1 ? Concat(" at ", v.width_name, " ", Short(v.steps[begin].width))
+                           : Concat(" from ", v.width_name, " ", Short(v.steps[begin].width),
+                                    " to ", Short(v.steps[end - 1].width));
+  if (names.size() > 1)
+    text += Concat(" (or ", Quoted({names.begin() + 1, names.end()}), ": one population solution)");
+  return text;
+}
+
+}  // namespace
+
 std::string ProfileSentence(const ProfileVerdict& v) {
   if (v.steps.empty()) return "";
   std::string text = Concat("Over ", v.neighbourhood, " swept by ", v.width_name, " from ",
-                            FormatG(v.steps.front().width), " to ", FormatG(v.steps.back().width),
-                            ", the best named candidate ");
-  if (v.changes.empty()) {
-    text += Concat("is `", v.steps.front().best_named, "` at every width");
-  } else {
-    text += Concat("is `", v.steps.front().best_named, "`");
-    for (size_t j = 0; j < v.changes.size(); ++j) {
-      const ProfileStep& before = v.steps[v.changes[j] - 1];
-      const ProfileStep& after = v.steps[v.changes[j]];
-      text += Concat(j == 0 ? " up to " : " to ", v.width_name, " ", FormatG(before.width), ", then `",
-                     after.best_named, "` from ", FormatG(after.width));
-    }
-    text += Concat(" (the best choice changes ", std::to_string(v.changes.size()),
-                   v.changes.size() == 1 ? " time" : " times", ")");
-  }
+                            Short(v.steps.front().width), " to ", Short(v.steps.back().width),
+                            ", the best named candidate is ");
+  std::vector<size_t> starts = {0};
+  starts.insert(starts.end(), v.changes.begin(), v.changes.end());
+  starts.push_back(v.steps.size());
+  for (size_t k = 0; k + 1 < starts.size(); ++k)
+    text += Concat(k == 0 ? "" : ", then ", ProfileRun(v, starts[k], starts[k + 1]));
+  text += v.changes.empty() ? std::string(" (the same choice at every width)")
+                            : Concat(" (the best choice changes ", std::to_string(v.changes.size()),
+                                     v.changes.size() == 1 ? " time)" : " times)");
   const auto own_first = std::count_if(v.steps.begin(), v.steps.end(),
                                        [](const ProfileStep& s) { return s.own_first; });
   return Concat(text, "; the width's own composition ranks first at ", std::to_string(own_first),
@@ -211,9 +240,11 @@ std::string Answer(const ChooseResults& results) {
     const NeighbourhoodVerdict v = JudgeNeighbourhood(r);
     const std::vector<std::string> names = v.Chosen();
     chosen.emplace_back(names.begin(), names.end());
-    if (!r.neighbourhood.width) text += Concat("Over ", v.neighbourhood, ": ", BriefChoice(v), ". ");
+    if (!r.neighbourhood.width)
+      text += Concat("Over ", v.neighbourhood, ": ", BriefChoice(v), ". ");
   }
-  for (const ProfileVerdict& p : JudgeProfiles(results.neighbourhoods)) text += ProfileSentence(p) + " ";
+  for (const ProfileVerdict& p : JudgeProfiles(results.neighbourhoods))
+    text += ProfileSentence(p) + " ";
   if (chosen.size() > 1) {
     std::set<std::string> everywhere = chosen.front();
     for (const auto& set : chosen) {
@@ -222,12 +253,13 @@ std::string Answer(const ChooseResults& results) {
         if (set.count(name)) kept.insert(name);
       everywhere = kept;
     }
-    text += everywhere.empty()
-                ? Concat("No candidate is a choice over all ", std::to_string(chosen.size()),
-                         " neighbourhoods: the answer depends on the neighbourhood (no free lunch).")
-                : Concat(Quoted({everywhere.begin(), everywhere.end()}), " ",
-                         everywhere.size() == 1 ? "is a choice" : "are choices", " over all ",
-                         std::to_string(chosen.size()), " neighbourhoods.");
+    text +=
+        everywhere.empty()
+            ? Concat("No candidate is a choice over all ", std::to_string(chosen.size()),
+                     " neighbourhoods: the answer depends on the neighbourhood (no free lunch).")
+            : Concat(Quoted({everywhere.begin(), everywhere.end()}), " ",
+                     everywhere.size() == 1 ? "is a choice" : "are choices", " over all ",
+                     std::to_string(chosen.size()), " neighbourhoods.");
   }
   while (!text.empty() && text.back() == ' ') text.pop_back();
   return text;

@@ -15,8 +15,9 @@
 // The choice is the best and, for the last three kinds, every candidate the verdict cannot
 // separate from it (the shared group, or the candidates whose interval contains 0).
 // A profile (one neighbourhood swept over widths) adds where the best choice changes: at each
-// width the best candidate other than the width's own composition (the named explainers a user
-// can run) and whether the own composition ranks first.
+// width the best candidate a user can run by name (every candidate but an added
+// "<neighbourhood> (own)" composition), a change counted only to a candidate that does not share
+// the current choice's population solution, and whether the own composition ranks first.
 //
 //   NeighbourhoodVerdict v = JudgeNeighbourhood(result);
 //   std::string sentence = VerdictSentence(v);      // computed from v's numbers
@@ -31,6 +32,7 @@
 #include <vector>
 
 #include "experiments/studies/choose/paired_comparison.h"
+#include "experiments/studies/choose/population.h"
 #include "experiments/studies/choose/results.h"
 
 namespace lfa {
@@ -43,15 +45,15 @@ struct NeighbourhoodVerdict {
   VerdictKind kind = VerdictKind::kClear;
   std::string best;
   double best_loss = 0.0, best_sem = 0.0, best_relative = 0.0, best_win_share = 0.0;
-  std::string runner_up;      // empty with a single candidate
-  PairedDifference gap;       // the runner-up's loss minus the best's
+  std::string runner_up;  // empty with a single candidate
+  PairedDifference gap;   // the runner-up's loss minus the best's
   // kTieAtZero: the zero-loss candidates; kSharedSolution: the candidates sharing the best's
   // population solution; kUndecided: those whose interval to the best contains 0; best first.
   std::vector<std::string> group;
   std::string shared_reason;  // kSharedSolution: why (population.h)
   std::string own;            // the own composition's candidate name
   int own_rank = 0;
-  PairedDifference own_gap;   // the own composition's loss minus the best's
+  PairedDifference own_gap;  // the own composition's loss minus the best's
   int64_t points = 0, evaluation_samples = 0;
   double level = 0.95;
 
@@ -66,16 +68,20 @@ std::string VerdictSentence(const NeighbourhoodVerdict& verdict);
 
 struct ProfileStep {
   double width = 0.0;
-  std::string best;        // over every candidate
-  std::string best_named;  // over every candidate but the width's own composition
+  std::string best;  // over every candidate
+  // Over every candidate a user can run by name: all but an added "<neighbourhood> (own)".
+  std::string best_named;
+  PopulationSolution best_named_population;
   bool own_first = false;  // the own composition ranks first
 };
 
 struct ProfileVerdict {
-  std::string neighbourhood;  // the label, without the width
-  std::string width_name;     // "sigma", "patch", "length"
-  std::vector<ProfileStep> steps;   // by increasing width
-  // Indices j >= 1 of steps where best_named differs from step j - 1.
+  std::string neighbourhood;       // the label, without the width
+  std::string width_name;          // "sigma", "patch", "length"
+  std::vector<ProfileStep> steps;  // by increasing width
+  // Indices j >= 1 of steps where the best choice changes: best_named differs from the one that
+  // began the current run of widths and does not share its population solution (a switch
+  // between SmoothGrad and its classic form is estimation noise, not a change of choice).
   std::vector<size_t> changes;
 };
 

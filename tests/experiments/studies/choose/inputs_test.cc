@@ -33,29 +33,40 @@ TEST(ChooseInputs, NamedNeighbourhoodsAreTheRecipesWithTheirParameters) {
   EXPECT_EQ(smooth.spec.at("loss").at("type"), "gradient_matching");
   EXPECT_TRUE(SameComposition(ParseNamedNeighbourhood("lime", {23}).spec, RecipeSpec("lime")));
   // The gradient's sigma and the path's low are set on the spec.
-  EXPECT_EQ(ParseNamedNeighbourhood("gradient:sigma=0.001", {23}).spec["neighbourhood"]["sigma"], 0.001);
-  EXPECT_EQ(ParseNamedNeighbourhood("integrated_gradients:low=0.5", {23}).spec["neighbourhood"]["low"], 0.5);
+  EXPECT_EQ(ParseNamedNeighbourhood("gradient:sigma=0.001", {23}).spec["neighbourhood"]["sigma"],
+            0.001);
+  EXPECT_EQ(
+      ParseNamedNeighbourhood("integrated_gradients:low=0.5", {23}).spec["neighbourhood"]["low"],
+      0.5);
   // Images start from the image defaults: 4 x 4 patches and LIME width 4.
   const auto image_lime = ParseNamedNeighbourhood("lime", {1, 28, 28}).spec["neighbourhood"];
   EXPECT_EQ(image_lime["groups"]["size"], kChooseImagePatch);
   EXPECT_EQ(image_lime["width"], kChooseImageKernelWidth);
-  EXPECT_EQ(ParseNamedNeighbourhood("lime:patch=2", {1, 28, 28}).spec["neighbourhood"]["groups"]["size"], 2);
+  EXPECT_EQ(
+      ParseNamedNeighbourhood("lime:patch=2", {1, 28, 28}).spec["neighbourhood"]["groups"]["size"],
+      2);
 }
 
 TEST(ChooseInputs, BadNeighbourhoodsAreOneClearLine) {
-  EXPECT_NE(ErrorOf([] { ParseNamedNeighbourhood("lime:sigma=0.2", {23}); })
-                .find("lime has no parameter 'sigma' (its parameters: kernel_width, patch, baseline)"),
-            std::string::npos);
-  EXPECT_NE(ErrorOf([] { ParseNamedNeighbourhood("shap", {23}); }).find("unknown neighbourhood 'shap'"),
-            std::string::npos);
+  EXPECT_NE(
+      ErrorOf([] {
+        ParseNamedNeighbourhood("lime:sigma=0.2", {23});
+      }).find("lime has no parameter 'sigma' (its parameters: kernel_width, patch, baseline)"),
+      std::string::npos);
+  EXPECT_NE(
+      ErrorOf([] { ParseNamedNeighbourhood("shap", {23}); }).find("unknown neighbourhood 'shap'"),
+      std::string::npos);
   EXPECT_NE(ErrorOf([] { ParseNamedNeighbourhood("smoothgrad:sigma=-1", {23}); }).find("sigma"),
             std::string::npos);
   EXPECT_NE(ErrorOf([] { ParseNamedNeighbourhood("smoothgrad:sigma", {23}); }).find("sigma=NUMBER"),
             std::string::npos);
-  EXPECT_NE(ErrorOf([] { ParseNamedNeighbourhood("lime:patch=2.5", {1, 28, 28}); }).find("integer"),
+  EXPECT_NE(ErrorOf([] {
+              ParseNamedNeighbourhood("lime:patch=2.5", {1, 28, 28});
+            }).find("integer"),
             std::string::npos);
-  EXPECT_NE(ErrorOf([] { SpecNeighbourhood({{"loss", {{"type", "squared"}}}}, "x.json"); })
-                .find("x.json"),
+  EXPECT_NE(ErrorOf([] {
+              SpecNeighbourhood({{"loss", {{"type", "squared"}}}}, "x.json");
+            }).find("x.json"),
             std::string::npos);
 }
 
@@ -67,8 +78,8 @@ TEST(ChooseInputs, ProfilesSweepTheWidthsTheyName) {
   EXPECT_NEAR(sigma.values[2], 1.0, 1e-15);
   EXPECT_EQ(ParseWidthProfile("patch:2,4,7").values, (std::vector<double>{2, 4, 7}));
   EXPECT_EQ(ParseWidthProfile("length:0.25,0.5").kind, WidthKind::kLength);
-  for (const std::string bad : {"sigma:1..0.1:3", "width:1,2", "sigma:0.2,0.1", "sigma:", "patch:2.5",
-                                "sigma:0.1..1:1", "sigma"})
+  for (const std::string bad : {"sigma:1..0.1:3", "width:1,2", "sigma:0.2,0.1",
+                                "sigma:", "patch:2.5", "sigma:0.1..1:1", "sigma"})
     EXPECT_THROW(ParseWidthProfile(bad), InvalidInput) << bad;
 
   const auto lime = ParseNamedNeighbourhood("lime", {23});
@@ -79,24 +90,31 @@ TEST(ChooseInputs, ProfilesSweepTheWidthsTheyName) {
   EXPECT_EQ(swept[1].spec["neighbourhood"]["low"], 0.75);
   EXPECT_EQ(swept[2].spec["neighbourhood"]["low"], 0.5);
   EXPECT_EQ(swept[2].Name(), "integrated_gradients length=0.5");
-  EXPECT_NE(ErrorOf([&] { ExpandProfile({lime}, ParseWidthProfile("sigma:0.1,0.2"), {23}); })
-                .find("none of the given neighbourhoods"),
+  EXPECT_NE(ErrorOf([&] {
+              ExpandProfile({lime}, ParseWidthProfile("sigma:0.1,0.2"), {23});
+            }).find("none of the given neighbourhoods"),
             std::string::npos);
-  EXPECT_NE(ErrorOf([&] { ExpandProfile({lime}, ParseWidthProfile("patch:2,4"), {23}); })
-                .find("image patches"),
+  EXPECT_NE(ErrorOf([&] {
+              ExpandProfile({lime}, ParseWidthProfile("patch:2,4"), {23});
+            }).find("image patches"),
             std::string::npos);
 }
 
 TEST(ChooseInputs, CandidateListsExpandAndRefuseWhatDoesNotApply) {
   EXPECT_EQ(DefaultCandidateNames({23}, false).size(), 15u);
-  EXPECT_EQ(DefaultCandidateNames({1, 28, 28}, false).size(), 17u);  // + smoothgrad_squared, vargrad
-  EXPECT_EQ(DefaultCandidateNames({1, 28, 28}, true).size(), 20u);   // + the three CAMs
+  EXPECT_EQ(DefaultCandidateNames({1, 28, 28}, false).size(),
+            17u);                                                   // + smoothgrad_squared, vargrad
+  EXPECT_EQ(DefaultCandidateNames({1, 28, 28}, true).size(), 20u);  // + the three CAMs
   EXPECT_EQ(ExpandCandidateNames("smoothgrad,lfa", {23}, false).size(), 8u);
   EXPECT_EQ(ExpandCandidateNames("classic", {23}, false).front(), "lime_classic");
-  EXPECT_NE(ErrorOf([] { NamedCandidate("clime_classic", {23}, 100); }).find("clime"), std::string::npos);
-  EXPECT_NE(ErrorOf([] { NamedCandidate("gradcam", {1, 28, 28}, 100, false); }).find("named layers"),
+  EXPECT_NE(ErrorOf([] { NamedCandidate("clime_classic", {23}, 100); }).find("clime"),
             std::string::npos);
-  EXPECT_NE(ErrorOf([] { NamedCandidate("vargrad", {23}, 100); }).find("image method"), std::string::npos);
+  EXPECT_NE(ErrorOf([] {
+              NamedCandidate("gradcam", {1, 28, 28}, 100, false);
+            }).find("named layers"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf([] { NamedCandidate("vargrad", {23}, 100); }).find("image method"),
+            std::string::npos);
   EXPECT_NE(ErrorOf([] { NamedCandidate("shap", {23}, 100); }).find("shap"), std::string::npos);
 }
 

@@ -48,9 +48,9 @@ TEST_P(ChoosePaperModels, EveryCompositionIsAChoiceOverItsOwnNeighbourhood) {
     candidates.push_back(NamedCandidate(method, shape, 1000));
     neighbourhoods.push_back(ParseNamedNeighbourhood(method, shape));
   }
-  const auto results = RunChoose(oracle, MakePointBatch(x, 0), Targets(0, x.size(0)),
-                                 neighbourhoods, candidates,
-                                 {.samples = 1000, .evaluation_samples = 1000, .progress = false});
+  const auto results =
+      RunChoose(oracle, MakePointBatch(x, 0), Targets(0, x.size(0)), neighbourhoods, candidates,
+                {.samples = 1000, .evaluation_samples = 1000, .progress = false});
   ASSERT_EQ(results.size(), MethodNames().size());
   for (const NeighbourhoodResult& r : results) {
     const NeighbourhoodVerdict v = JudgeNeighbourhood(r);

@@ -159,10 +159,24 @@ int RunProgram(std::vector<std::string> args) {
 }
 
 TEST_F(ChooseStudy, TheCommandAnswersOnStderrAndRefusesBadInputInOneLine) {
-  std::vector<std::string> args = {"choose", "--model", options_.model, "--data", options_.data,
-                                   "--rows", "0:6", "--label-column", "last", "--neighbourhood",
-                                   "smoothgrad:sigma=0.2", "--candidates", "smoothgrad,clime",
-                                   "--samples", "100", "--evaluation-samples", "100", "--out",
+  std::vector<std::string> args = {"choose",
+                                   "--model",
+                                   options_.model,
+                                   "--data",
+                                   options_.data,
+                                   "--rows",
+                                   "0:6",
+                                   "--label-column",
+                                   "last",
+                                   "--neighbourhood",
+                                   "smoothgrad:sigma=0.2",
+                                   "--candidates",
+                                   "smoothgrad,clime",
+                                   "--samples",
+                                   "100",
+                                   "--evaluation-samples",
+                                   "100",
+                                   "--out",
                                    options_.out};
   ::testing::internal::CaptureStderr();
   EXPECT_EQ(RunProgram(args), 0);

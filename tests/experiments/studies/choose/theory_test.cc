@@ -52,16 +52,18 @@ TEST(ChooseTheory, OnALinearModelEveryExactCandidateTiesAtZero) {
   const torch::Tensor x = test::RandomUniform({12, kD}, 0.2, 1.0, 3);
   const auto candidates = Named(DefaultCandidateNames({kD}, false), 200);
   ASSERT_EQ(candidates.size(), 15u);  // 8 compositions, 7 classic forms
-  const auto results = RunChoose(oracle, MakePointBatch(x, 0), Targets(0, 12),
-                                 Neighbourhoods({"lime", "kernelshap", "occlusion", "clime",
-                                                 "smoothgrad", "gradient", "integrated_gradients",
-                                                 "gradient_x_input"}),
-                                 candidates, {.samples = 200, .evaluation_samples = 200, .progress = false});
+  const auto results =
+      RunChoose(oracle, MakePointBatch(x, 0), Targets(0, 12),
+                Neighbourhoods({"lime", "kernelshap", "occlusion", "clime", "smoothgrad",
+                                "gradient", "integrated_gradients", "gradient_x_input"}),
+                candidates, {.samples = 200, .evaluation_samples = 200, .progress = false});
   ASSERT_EQ(results.size(), 8u);
   for (const NeighbourhoodResult& r : results) {
     const NeighbourhoodVerdict v = JudgeNeighbourhood(r);
-    EXPECT_EQ(v.kind, VerdictKind::kTieAtZero) << r.neighbourhood.label << ": " << VerdictSentence(v);
-    EXPECT_EQ(v.group.size(), r.scores.size()) << r.neighbourhood.label << ": " << VerdictSentence(v);
+    EXPECT_EQ(v.kind, VerdictKind::kTieAtZero)
+        << r.neighbourhood.label << ": " << VerdictSentence(v);
+    EXPECT_EQ(v.group.size(), r.scores.size())
+        << r.neighbourhood.label << ": " << VerdictSentence(v);
     for (const CandidateScore& s : r.scores)
       EXPECT_LE(s.relative, kZeroRelativeLoss) << r.neighbourhood.label << " " << s.candidate;
     // The own composition is a named candidate here (the eight recipes are all candidates).
@@ -101,8 +103,9 @@ TEST(ChooseTheory, OnACubicTheAnalyticSlopeRanksFirstAndCLimeSharesItWithSmoothG
   const int64_t n = 100;
   const torch::Tensor x = test::RandomUniform({n, kD}, -1.0, 1.0, 5);
   std::vector<Candidate> candidates = {AnalyticSlope()};
-  for (Candidate& c : Named({"clime", "smoothgrad", "gradient", "gradient_classic", "lime",
-                             "integrated_gradients"}, 1000))
+  for (Candidate& c : Named(
+           {"clime", "smoothgrad", "gradient", "gradient_classic", "lime", "integrated_gradients"},
+           1000))
     candidates.push_back(c);
   const auto results = RunChoose(oracle, MakePointBatch(x, 0), Targets(0, n),
                                  Neighbourhoods({"clime", "smoothgrad"}), candidates,
@@ -111,7 +114,8 @@ TEST(ChooseTheory, OnACubicTheAnalyticSlopeRanksFirstAndCLimeSharesItWithSmoothG
     const NeighbourhoodVerdict v = JudgeNeighbourhood(r);
     EXPECT_EQ(r.scores.front().candidate, "analytic") << VerdictSentence(v);
     EXPECT_EQ(v.kind, VerdictKind::kSharedSolution) << VerdictSentence(v);
-    EXPECT_TRUE(Contains(v.group, "clime") && Contains(v.group, "smoothgrad")) << VerdictSentence(v);
+    EXPECT_TRUE(Contains(v.group, "clime") && Contains(v.group, "smoothgrad"))
+        << VerdictSentence(v);
     EXPECT_FALSE(Contains(v.group, "gradient_classic")) << VerdictSentence(v);
     EXPECT_NE(VerdictSentence(v).find("Stein's lemma"), std::string::npos) << VerdictSentence(v);
   }
@@ -157,15 +161,18 @@ TEST(ChooseTheory, OnAnAdditiveModelTheMaskMethodsAreEquallyFaithfulOverMaskNeig
   auto additive = std::make_shared<AnalyticModel>(
       std::vector<int64_t>{kD},
       [](const torch::Tensor& x) {
-        return (torch::sin(2 * x.select(1, 0)) + x.select(1, 1).square() + torch::exp(x.select(1, 2)))
+        return (torch::sin(2 * x.select(1, 0)) + x.select(1, 1).square() +
+                torch::exp(x.select(1, 2)))
             .unsqueeze(1);
       },
       "additive");
   Oracle oracle(additive);
   const torch::Tensor x = test::RandomUniform({20, kD}, 0.3, 1.5, 11);
   const auto results = RunChoose(
-      oracle, MakePointBatch(x, 0), Targets(0, 20), Neighbourhoods({"lime", "kernelshap", "occlusion"}),
-      Named({"lime", "kernelshap", "occlusion", "occlusion_classic", "gradient", "smoothgrad"}, 500),
+      oracle, MakePointBatch(x, 0), Targets(0, 20),
+      Neighbourhoods({"lime", "kernelshap", "occlusion"}),
+      Named({"lime", "kernelshap", "occlusion", "occlusion_classic", "gradient", "smoothgrad"},
+            500),
       {.samples = 500, .evaluation_samples = 500, .progress = false});
   for (const NeighbourhoodResult& r : results) {
     const NeighbourhoodVerdict v = JudgeNeighbourhood(r);

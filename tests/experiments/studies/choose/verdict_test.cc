@@ -68,7 +68,8 @@ NeighbourhoodResult Scored(const torch::Tensor& a, const torch::Tensor& b, const
   const std::vector<ScoredEntry> entries = {{.candidate = "a", .population = pa},
                                             {.candidate = "b", .own = true, .population = pb},
                                             {.candidate = "c"}};
-  return ScoreNeighbourhood(header, entries, torch::stack({a, b, c}), torch::full({4}, 10.0, torch::kDouble));
+  return ScoreNeighbourhood(header, entries, torch::stack({a, b, c}),
+                            torch::full({4}, 10.0, torch::kDouble));
 }
 
 TEST(ChooseVerdict, ARunnerUpWhoseIntervalExcludesZeroGivesAClearChoice) {
@@ -88,8 +89,8 @@ TEST(ChooseVerdict, ARunnerUpWhoseIntervalExcludesZeroGivesAClearChoice) {
   EXPECT_EQ(v.own_rank, 2);
   const std::string sentence = VerdictSentence(v);
   EXPECT_NE(sentence.find("choose `a`"), std::string::npos) << sentence;
-  EXPECT_NE(sentence.find("loss 2.5 ±"), std::string::npos) << sentence;   // mean of a
-  EXPECT_NE(sentence.find("by 1 ("), std::string::npos) << sentence;       // the paired gap
+  EXPECT_NE(sentence.find("loss 2.5 ±"), std::string::npos) << sentence;  // mean of a
+  EXPECT_NE(sentence.find("by 1 ("), std::string::npos) << sentence;      // the paired gap
   EXPECT_NE(sentence.find("100% of the points"), std::string::npos) << sentence;
   EXPECT_NE(sentence.find("ranks 2"), std::string::npos) << sentence;
 }
@@ -120,7 +121,8 @@ TEST(ChooseVerdict, ASharedPopulationSolutionNamesNoWinner) {
   EXPECT_EQ(v.kind, VerdictKind::kSharedSolution);
   EXPECT_EQ(v.Chosen(), (std::vector<std::string>{"a", "b"}));
   const std::string sentence = VerdictSentence(v);
-  EXPECT_NE(sentence.find("same population solution (Stein's lemma)"), std::string::npos) << sentence;
+  EXPECT_NE(sentence.find("same population solution (Stein's lemma)"), std::string::npos)
+      << sentence;
   EXPECT_EQ(sentence.find("choose `a`"), std::string::npos) << sentence;
 }
 
@@ -141,14 +143,18 @@ TEST(ChooseVerdict, AProfileReportsWhereTheBestNamedCandidateChanges) {
   const std::vector<double> widths = {0.01, 0.1, 1.0};
   for (size_t k = 0; k < widths.size(); ++k) {
     NeighbourhoodResult header;
-    header.neighbourhood = {.label = "smoothgrad", .width_kind = WidthKind::kSigma, .width = widths[k]};
+    header.neighbourhood = {
+        .label = "smoothgrad", .width_kind = WidthKind::kSigma, .width = widths[k]};
     // "gradient" is best at the smallest width, "smoothgrad" at the others; own is first at k = 2.
     const double g = k == 0 ? 1 : 3, s = 2, own = k == 2 ? 0.5 : 2.5;
-    const std::vector<ScoredEntry> entries = {{.candidate = "own", .kind = CandidateKind::kOwn, .own = true},
-                                              {.candidate = "gradient"},
-                                              {.candidate = "smoothgrad"}};
-    const torch::Tensor losses = torch::tensor({own, own + 0.1, g, g + 0.1, s, s + 0.1}, torch::kDouble).reshape({3, 2});
-    results.push_back(ScoreNeighbourhood(header, entries, losses, torch::full({2}, 10.0, torch::kDouble)));
+    const std::vector<ScoredEntry> entries = {
+        {.candidate = "own", .kind = CandidateKind::kOwn, .own = true},
+        {.candidate = "gradient"},
+        {.candidate = "smoothgrad"}};
+    const torch::Tensor losses =
+        torch::tensor({own, own + 0.1, g, g + 0.1, s, s + 0.1}, torch::kDouble).reshape({3, 2});
+    results.push_back(
+        ScoreNeighbourhood(header, entries, losses, torch::full({2}, 10.0, torch::kDouble)));
   }
   const std::vector<ProfileVerdict> profiles = JudgeProfiles(results);
   ASSERT_EQ(profiles.size(), 1u);
@@ -159,9 +165,36 @@ TEST(ChooseVerdict, AProfileReportsWhereTheBestNamedCandidateChanges) {
   EXPECT_EQ(p.changes, std::vector<size_t>{1});
   EXPECT_TRUE(p.steps[2].own_first);
   const std::string sentence = ProfileSentence(p);
-  EXPECT_NE(sentence.find("is `gradient` up to sigma 0.01, then `smoothgrad` from 0.1"),
-            std::string::npos) << sentence;
+  EXPECT_NE(sentence.find("is `gradient` at sigma 0.01, then `smoothgrad` from sigma 0.1 to 1 "
+                          "(the best choice changes 1 time)"),
+            std::string::npos)
+      << sentence;
   EXPECT_NE(sentence.find("ranks first at 1 of 3 widths"), std::string::npos) << sentence;
+}
+
+TEST(ChooseVerdict, AProfileDoesNotCountASwitchWithinOnePopulationSolutionAsAChange) {
+  const PopulationSolution mean_gradient{"mean gradient", "Stein's lemma"};
+  std::vector<NeighbourhoodResult> results;
+  const std::vector<std::string> best = {"smoothgrad", "smoothgrad_classic", "gradient"};
+  for (size_t k = 0; k < best.size(); ++k) {
+    NeighbourhoodResult header;
+    header.neighbourhood = {.label = "smoothgrad",
+                            .width_kind = WidthKind::kSigma,
+                            .width = 0.1 * static_cast<double>(k + 1)};
+    const std::vector<ScoredEntry> entries = {
+        {.candidate = best[k], .population = k < 2 ? mean_gradient : PopulationSolution{}},
+        {.candidate = "lime"}};
+    const torch::Tensor losses = T({1, 1.1, 2, 2.1}).reshape({2, 2});
+    results.push_back(
+        ScoreNeighbourhood(header, entries, losses, torch::full({2}, 10.0, torch::kDouble)));
+  }
+  const ProfileVerdict p = JudgeProfiles(results).front();
+  EXPECT_EQ(p.changes, std::vector<size_t>{2});
+  EXPECT_NE(
+      ProfileSentence(p).find("is `smoothgrad` from sigma 0.1 to 0.2 (or `smoothgrad_classic`: "
+                              "one population solution), then `gradient` at sigma 0.3"),
+      std::string::npos)
+      << ProfileSentence(p);
 }
 
 }  // namespace
