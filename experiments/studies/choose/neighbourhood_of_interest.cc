@@ -181,6 +181,7 @@ WidthProfile ParseWidthProfile(const std::string& text) {
         std::adjacent_find(profile.values.begin(), profile.values.end()) != profile.values.end())
       Fail("--profile '", text, "': the widths must increase", usage);
   }
+  if (profile.values.empty()) Fail("--profile '", text, "': no values", usage);
   if (profile.kind == WidthKind::kPatch) {
     for (double& value : profile.values) {
       if (range != std::string::npos) value = std::round(value);

@@ -35,14 +35,18 @@ TEST(ChooseStatistics, PairedDifferenceIsTheTIntervalOfThePerPointDifferences) {
   EXPECT_NEAR(d.low, 3.0 - 3.1824463 * sem, 1e-6);
   EXPECT_NEAR(d.high, 3.0 + 3.1824463 * sem, 1e-6);
   EXPECT_EQ(d.points, 4);
-  EXPECT_TRUE(d.Resolved());
-  // n = ceil((t s / mean)^2) = ceil((3.1824463 * 2.1602469 / 3)^2) = ceil(5.2516) = 6.
+  // t sem = 3.1824463 * 1.0801234 = 3.4375 > 3: the interval contains 0 at 4 points ...
+  EXPECT_FALSE(d.Resolved());
+  // ... and n = ceil((t s / mean)^2) = ceil((3.1824463 * 2.1602469 / 3)^2) = ceil(5.2516) = 6
+  // points would resolve a difference of this size.
   ASSERT_TRUE(d.points_needed.has_value());
   EXPECT_EQ(*d.points_needed, 6);
   // Identical losses: no number of points separates them.
   const PairedDifference same = ComparePaired(T({1, 2}), T({1, 2}), 0.95);
   EXPECT_FALSE(same.Resolved());
   EXPECT_FALSE(same.points_needed.has_value());
+  // d = (1, 2, 3, 4): sem = sqrt(5/3)/2 = 0.6455, t sem = 2.0543 < 2.5: resolved.
+  EXPECT_TRUE(ComparePaired(T({2, 4, 6, 8}), T({1, 2, 3, 4}), 0.95).Resolved());
   EXPECT_THROW(ComparePaired(T({1}), T({1}), 0.95), InvalidInput);
   EXPECT_THROW(ComparePaired(T({1, 2}), T({1, 2, 3}), 0.95), InvalidInput);
 }
