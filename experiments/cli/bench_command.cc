@@ -8,8 +8,8 @@
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/cuda.h>
 
-#include "experiments/cli/model_source.h"
-#include "experiments/cli/points_input.h"
+#include "experiments/data/model_source.h"
+#include "experiments/data/points_input.h"
 #include "experiments/data/paper_data.h"
 #include "experiments/io/atomic_file.h"
 #include "experiments/io/csv.h"

@@ -14,7 +14,7 @@
 // MakeExplainer builds either, and every explainer runs the same way: through one Oracle (device,
 // --batch-size, counted queries, reported on stderr), in steps of rows. The CAMs need a model with
 // named layers (zoo:ARCH).
-// Input formats and shapes: experiments/cli/points_input.h. Output header: one column per input
+// Input formats and shapes: experiments/data/points_input.h. Output header: one column per input
 // element (the CSV's feature names, or c<C>_y<Y>_x<X> for images), then intercept, loss and r2 for
 // the recipes and specs, then row (the row's index in the data file). Grouped mask methods
 // (--groups patch:P) give every element its patch's attribution. --baseline is a number, "mean"

@@ -7,6 +7,7 @@
 #include "experiments/cli/explain_command.h"
 #include "experiments/cli/info_command.h"
 #include "experiments/command/program.h"
+#include "experiments/studies/choose/choose_command.h"
 #include "experiments/studies/images/images_command.h"
 #include "experiments/studies/localisation/localisation_command.h"
 #include "experiments/studies/paper/paper_command.h"
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
   program.Add(MakeBenchCommand());
   program.Add(MakeDemoCommand());
   program.Add(MakeInfoCommand());
+  program.Add(MakeChooseCommand());
   const std::string reproduce = "reproduce a paper's experiments";
   program.Add("reproduce", reproduce, MakeReproducePaperCommand());
   const std::string study = "run a study: tables, plots and a report";

@@ -15,7 +15,7 @@
 #include "experiments/io/csv.h"
 #include "experiments/cli/explain_command.h"
 #include "experiments/io/idx.h"
-#include "experiments/cli/points_input.h"
+#include "experiments/data/points_input.h"
 #include "framework/errors.h"
 #include "framework/feature_groups.h"
 #include "tests/test_util.h"

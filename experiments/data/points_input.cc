@@ -1,4 +1,4 @@
-#include "experiments/cli/points_input.h"
+#include "experiments/data/points_input.h"
 
 #include <filesystem>
 

@@ -1,4 +1,4 @@
-#include "experiments/cli/model_source.h"
+#include "experiments/data/model_source.h"
 
 #include <algorithm>
 #include <cstdio>
