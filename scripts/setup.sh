@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian package lfa needs (only those missing) and builds it.
+# Installs every Debian package lfa needs (only those missing) and builds it. clang and its
+# runtimes (libFuzzer, the sanitizers) serve the fuzz build of scripts/test.sh only.
 # Idempotent: the second run checks the packages, lets ccache/ninja skip unchanged work, and exits.
 #   scripts/setup.sh            # build into ./build (override with LFA_BUILD_DIR)
 set -euo pipefail
@@ -12,6 +13,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev zlib1g-dev libpng-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox
+  clang libclang-rt-dev
   dataset-fashion-mnist
 )
 missing=()
