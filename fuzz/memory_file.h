@@ -1,5 +1,6 @@
-// MemoryFile: a file that lives in memory and has a path, so that a fuzz target can hand libFuzzer's
-// bytes to a reader that takes a path (ReadCsv, ReadIdx, ReadSpecFile) without touching the disk.
+// MemoryFile: a file that lives in memory and has a path, so that a fuzz target can hand
+// libFuzzer's bytes to a reader that takes a path (ReadCsv, ReadIdx, ReadSpecFile) without
+// touching the disk.
 //
 // It is a Linux memfd (memfd_create): an anonymous regular file, reached through the path
 // /proc/self/fd/N. Opening that path opens the same file again from offset 0, as a reader opening a
