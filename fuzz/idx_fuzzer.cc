@@ -23,6 +23,7 @@ namespace {
 
 bool SameBytes(const torch::Tensor& a, const torch::Tensor& b) {
   if (a.scalar_type() != b.scalar_type() || a.sizes() != b.sizes()) return false;
+  if (a.numel() == 0) return true;  // no data pointer to compare (memcmp forbids null)
   const torch::Tensor x = a.contiguous();
   const torch::Tensor y = b.contiguous();
   return std::memcmp(x.data_ptr(), y.data_ptr(), x.nbytes()) == 0;
