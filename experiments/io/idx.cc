@@ -179,7 +179,12 @@ torch::Tensor ReadIdx(const std::string& path, int64_t first, int64_t count) {
   const int64_t width = c10::elementSize(dtype);
   int64_t row_bytes = width;
   for (int d = 1; d < ndims; ++d) row_bytes = CheckedProduct(row_bytes, shape[d], path);
-  (void)CheckedProduct(rows, row_bytes, path);  // so first * row_bytes and count * row_bytes fit
+  // LibTorch needs every partial product of the sizes to fit, counting a size 0 as 1: its strides
+  // are such products (and its allocation checks each prefix). Then count * row_bytes fits too.
+  int64_t total = width;
+  for (int d = 0; d < ndims; ++d) {
+    total = CheckedProduct(total, std::max<int64_t>(shape[d], 1), path);
+  }
 
   // In read mode gzseek decompresses and discards; a seek past the end shows up as a short read.
   const int64_t offset = 4 + 4 * ndims + first * row_bytes;

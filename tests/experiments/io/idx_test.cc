@@ -169,11 +169,16 @@ TEST_F(IdxTest, AHeaderThatPromisesTerabytesIsTruncatedNotAllocated) {
 }
 
 // Dimensions whose product does not fit in 64 bits (2^31 - 1 cubed, times 8 bytes) are refused
-// before any arithmetic on them overflows.
+// before any arithmetic on them overflows. So are sizes whose product overflows around a size 0
+// (found by fuzz/idx_fuzzer: fuzz/regressions/idx/zero_size_*_overflowing_sizes.idx): the tensor
+// holds no value, but LibTorch's strides and allocation check overflow with its own message,
+// naming no file, when the tensor is created or sliced.
 TEST_F(IdxTest, DimensionsWhoseProductOverflowsAreRefused) {
   const uint32_t most = 0x7fffffff;
   ExpectReadFails(WriteRaw("overflow", UbyteFile({2, most, most, most}, 8, 0x0E)), "overflow");
   ExpectReadFails(WriteRaw("overflow-rows", UbyteFile({most, most, most}, 8)), "overflow");
+  ExpectReadFails(WriteRaw("overflow-zero", UbyteFile({most, most, most, 0}, 0)), "overflow");
+  ExpectReadFails(WriteRaw("zero-overflow", UbyteFile({2, 0, most, most, most}, 0)), "overflow");
 }
 
 TEST_F(IdxTest, RowRangeOutOfBoundsNamesThePath) {
