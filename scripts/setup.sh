@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian package lfa needs (only those missing) and builds it; Open MPI makes the
-# build MPI-capable (`mpirun -n K lfa explain ...`, docs/scaling.md).
+# build MPI-capable (`mpirun -n K lfa explain ...`, docs/scaling.md). clang and its runtimes
+# (libFuzzer, the sanitizers) serve the fuzz build of scripts/test.sh only.
 # Idempotent: the second run checks the packages, lets ccache/ninja skip unchanged work, and exits.
 #   scripts/setup.sh            # build into ./build (override with LFA_BUILD_DIR)
 set -euo pipefail
@@ -14,6 +15,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libopenmpi-dev openmpi-bin
   gnuplot-nox
+  clang libclang-rt-dev
   dataset-fashion-mnist
   # Python bindings (python/): Debian's Python headers, pybind11, PyTorch for /usr/bin/python3 (the
   # same release as libtorch-dev; numpy comes with it) and pytest for python/tests.

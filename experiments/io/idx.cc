@@ -73,6 +73,31 @@ int64_t ReadBytes(gzFile file, const std::string& path, uint8_t* out, int64_t si
   return done;
 }
 
+// Reads `size` bytes, or fewer where the data ends first, into a buffer that grows with the data
+// that arrives (doubling from 64 KiB): a header that declares terabytes costs no more memory than
+// the file really holds, and its truncation is reported instead of an allocation failure.
+std::vector<uint8_t> ReadUpTo(gzFile file, const std::string& path, int64_t size) {
+  std::vector<uint8_t> bytes;
+  int64_t done = 0;
+  while (done < size) {
+    const int64_t next = std::min(size, std::max<int64_t>(int64_t{1} << 16, 2 * done));
+    bytes.resize(static_cast<size_t>(next));
+    done += ReadBytes(file, path, bytes.data() + done, next - done);
+    if (done < next) break;
+  }
+  bytes.resize(static_cast<size_t>(done));
+  return bytes;
+}
+
+// a * b, or an InvalidInput naming the file when the product overflows int64.
+int64_t CheckedProduct(int64_t a, int64_t b, const std::string& path) {
+  int64_t product = 0;
+  if (__builtin_mul_overflow(a, b, &product)) {
+    Fail("idx file '", path, "': its dimensions' product overflows (", a, " x ", b, ")");
+  }
+  return product;
+}
+
 void WriteBytes(gzFile file, const std::string& path, const uint8_t* bytes, int64_t size) {
   int64_t done = 0;
   while (done < size) {
@@ -153,22 +178,30 @@ torch::Tensor ReadIdx(const std::string& path, int64_t first, int64_t count) {
 
   const int64_t width = c10::elementSize(dtype);
   int64_t row_bytes = width;
-  for (int d = 1; d < ndims; ++d) row_bytes *= shape[d];
+  for (int d = 1; d < ndims; ++d) row_bytes = CheckedProduct(row_bytes, shape[d], path);
+  // LibTorch needs every partial product of the sizes to fit, counting a size 0 as 1: its strides
+  // are such products (and its allocation checks each prefix). Then count * row_bytes fits too.
+  int64_t total = width;
+  for (int d = 0; d < ndims; ++d) {
+    total = CheckedProduct(total, std::max<int64_t>(shape[d], 1), path);
+  }
 
   // In read mode gzseek decompresses and discards; a seek past the end shows up as a short read.
   const int64_t offset = 4 + 4 * ndims + first * row_bytes;
   if (first > 0 && gzseek(file.get(), static_cast<z_off_t>(offset), SEEK_SET) < 0) {
     Fail("idx file '", path, "': truncated data (cannot reach row ", first, ")");
   }
-  shape[0] = count;
-  torch::Tensor values = torch::empty(shape, torch::TensorOptions().dtype(dtype));
-  auto* bytes = static_cast<uint8_t*>(values.data_ptr());
   const int64_t wanted = count * row_bytes;
-  const int64_t got = ReadBytes(file.get(), path, bytes, wanted);
+  const std::vector<uint8_t> data = ReadUpTo(file.get(), path, wanted);
+  const auto got = static_cast<int64_t>(data.size());
   if (got != wanted) {
     Fail("idx file '", path, "': truncated data (rows [", first, ", ", first + count, ") need ",
          wanted, " bytes, found ", got, ")");
   }
+  shape[0] = count;
+  torch::Tensor values = torch::empty(shape, torch::TensorOptions().dtype(dtype));
+  auto* bytes = static_cast<uint8_t*>(values.data_ptr());
+  if (wanted > 0) std::memcpy(bytes, data.data(), static_cast<size_t>(wanted));
   SwapToHostOrder(bytes, values.numel(), width);
   return values;
 }

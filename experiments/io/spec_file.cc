@@ -12,7 +12,7 @@ nlohmann::json ReadSpecFile(const std::string& path) {
   std::ifstream in(path);
   try {
     return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e400
     Fail("spec file '", path, "' is not valid JSON: ", e.what());
   }
 }

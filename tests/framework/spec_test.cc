@@ -1,6 +1,8 @@
 // JSON specs, the registry and feature groups: what a user types is either understood exactly or
 // rejected with a message that names the offending key, type or value.
 
+#include <cstdio>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -121,6 +123,18 @@ TEST(Registry, MalformedSpecsAreRejected) {
       Mentions(NeighbourhoodError({{"type", "scale_path"}, {"baseline", "zero"}}), "baseline"));
   EXPECT_TRUE(
       Mentions(ErrorOf([] { ReadSpecFile("/nonexistent/spec.json"); }), "/nonexistent/spec.json"));
+}
+
+// Found by fuzz/spec_fuzzer (fuzz/regressions/spec/number_overflow.json): a number beyond double's
+// range is valid JSON syntax, but nlohmann_json answers it with out_of_range rather than
+// parse_error, which escaped ReadSpecFile as an internal error instead of a bad input.
+TEST(Registry, ASpecNumberBeyondDoubleIsABadInput) {
+  const std::string path = ::testing::TempDir() + "lfa_spec_number_overflow.json";
+  std::ofstream(path) << R"({"samples": 1e400})";
+  const std::string message = ErrorOf([&] { ReadSpecFile(path); });
+  std::remove(path.c_str());
+  EXPECT_TRUE(Mentions(message, path));
+  EXPECT_TRUE(Mentions(message, "1e400"));
 }
 
 // Every part is registered with example specs, the cases of its contract suite: a part without

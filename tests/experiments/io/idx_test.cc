@@ -158,6 +158,29 @@ TEST_F(IdxTest, TruncatedDataNamesThePath) {
   ExpectReadFails(Path("cut.gz"), "truncated");
 }
 
+// Found by fuzz/idx_fuzzer (fuzz/regressions/idx/declares_116_gb.idx): a 21-byte file whose header
+// declares 16909824 x 575 x 12 bytes (116 GB) made ReadIdx allocate them all before reading, and
+// fail with the allocator's message (or abort under AddressSanitizer) instead of naming the file.
+TEST_F(IdxTest, AHeaderThatPromisesTerabytesIsTruncatedNotAllocated) {
+  for (const std::string name : {"huge", "huge.gz"}) {
+    ExpectReadFails(WriteRaw(name, UbyteFile({0x01020200, 575, 12}, 5)), "idx file");
+    ExpectReadFails(WriteRaw(name + "-rows", UbyteFile({0x7fffffff, 0x7fffffff}, 3)), "idx file");
+  }
+}
+
+// Dimensions whose product does not fit in 64 bits (2^31 - 1 cubed, times 8 bytes) are refused
+// before any arithmetic on them overflows. So are sizes whose product overflows around a size 0
+// (found by fuzz/idx_fuzzer: fuzz/regressions/idx/zero_size_*_overflowing_sizes.idx): the tensor
+// holds no value, but LibTorch's strides and allocation check overflow with its own message,
+// naming no file, when the tensor is created or sliced.
+TEST_F(IdxTest, DimensionsWhoseProductOverflowsAreRefused) {
+  const uint32_t most = 0x7fffffff;
+  ExpectReadFails(WriteRaw("overflow", UbyteFile({2, most, most, most}, 8, 0x0E)), "overflow");
+  ExpectReadFails(WriteRaw("overflow-rows", UbyteFile({most, most, most}, 8)), "overflow");
+  ExpectReadFails(WriteRaw("overflow-zero", UbyteFile({most, most, most, 0}, 0)), "overflow");
+  ExpectReadFails(WriteRaw("zero-overflow", UbyteFile({2, 0, most, most, most}, 0)), "overflow");
+}
+
 TEST_F(IdxTest, RowRangeOutOfBoundsNamesThePath) {
   WriteIdx(Path("ten.gz"), torch::zeros({10, 3}, torch::kUInt8));
   const std::string path = Path("ten.gz");
