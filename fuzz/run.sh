@@ -23,6 +23,7 @@ if [ ! -f "$build/build.ninja" ]; then
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
     -DLFA_PRECOMPILED_HEADERS=OFF -DLFA_BUILD_TESTS=OFF -DLFA_BUILD_BENCHMARKS=OFF \
+    -DLFA_BUILD_PYTHON=OFF -DLFA_MPI=OFF \
     -DLFA_FUZZ=ON -DLFA_SANITIZE=fuzzer-no-link,address,undefined >&2
 fi
 cmake --build "$build" -j "${LFA_BUILD_JOBS:-$(nproc)}" --target lfa_fuzzers >&2
