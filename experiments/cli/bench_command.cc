@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <tuple>
+#include <vector>
 
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/autograd.h>
@@ -17,6 +19,7 @@
 #include "explainers/recipes.h"
 #include "framework/errors.h"
 #include "framework/feature_groups.h"
+#include "framework/oracle.h"
 
 namespace lfa {
 namespace {
@@ -57,6 +60,18 @@ void BareQueries(Model& model, const torch::Tensor& rows, int64_t values, int64_
   if (rows.is_cuda()) torch::cuda::synchronize();
 }
 
+// The bare queries' batch sizes to try: the override alone, or the Oracle's choices for values and
+// gradients and two fixed sizes, so that the ratio is against the model at its best batch size.
+std::vector<int64_t> BareBatches(Oracle& oracle, const std::vector<int64_t>& shape,
+                                 int64_t override_rows) {
+  if (override_rows > 0) return {override_rows};
+  std::vector<int64_t> batches = {oracle.BatchRows(shape, QueryKind::kValues),
+                                  oracle.BatchRows(shape, QueryKind::kGradients), 1000, 10000};
+  std::sort(batches.begin(), batches.end());
+  batches.erase(std::unique(batches.begin(), batches.end()), batches.end());
+  return batches;
+}
+
 }  // namespace
 
 void RunBench(const BenchCommandOptions& options) {
@@ -70,6 +85,8 @@ void RunBench(const BenchCommandOptions& options) {
   if (options.samples < 1) Fail("--samples must be > 0, got ", options.samples);
   if (options.repeats < 1) Fail("--repeats must be > 0, got ", options.repeats);
   if (options.patch < 0) Fail("--patch must be >= 0 (0: no groups), got ", options.patch);
+  if (options.batch_size < 0)
+    Fail("--batch-size must be >= 0 (0: the Oracle's choice), got ", options.batch_size);
   if (!options.out.empty()) CheckOutputPath(options.out);
   std::vector<Implementation> implementations;
   if (options.implementation == "both") {
@@ -87,7 +104,8 @@ void RunBench(const BenchCommandOptions& options) {
   const int64_t n = points.size(0);
   const FeatureGroups groups =
       options.patch > 0 ? FeatureGroups::Patches(options.patch) : FeatureGroups();
-  Oracle oracle(model, OracleOptions{.device = options.device, .max_batch_rows = options.batch_size});
+  Oracle oracle(model,
+                OracleOptions{.device = options.device, .max_batch_rows = options.batch_size});
   const PointBatch batch = MakePointBatch(points, /*seed=*/0, data.first_row);
   const torch::Tensor targets = Targets(0, n);
   // Rows for the bare queries: the points with a little noise, on the device, in the model dtype.
@@ -101,12 +119,17 @@ void RunBench(const BenchCommandOptions& options) {
           .reshape(pool_shape)
           .to(oracle.device(), model->dtype());
 
-  std::printf("lfa bench: %s, %lld points x %lld samples, batch %lld, median of %lld, %d thread(s)\n",
-              opened.description.c_str(), static_cast<long long>(n), static_cast<long long>(options.samples),
-              static_cast<long long>(options.batch_size), static_cast<long long>(options.repeats),
-              at::get_num_threads());
-  std::printf("%-28s %10s %12s %12s %12s %8s\n", "explainer", "seconds", "value_rows",
-              "grad_rows", "bare_secs", "ratio");
+  const std::vector<int64_t> bare_batches = BareBatches(oracle, data.shape, options.batch_size);
+  std::printf("lfa bench: %s, %lld points x %lld samples, batch %lld values / %lld gradients,"
+              " median of %lld, %d thread(s), %s\n",
+              opened.description.c_str(), static_cast<long long>(n),
+              static_cast<long long>(options.samples),
+              static_cast<long long>(oracle.BatchRows(data.shape, QueryKind::kValues)),
+              static_cast<long long>(oracle.BatchRows(data.shape, QueryKind::kGradients)),
+              static_cast<long long>(options.repeats), at::get_num_threads(),
+              oracle.device().str().c_str());
+  std::printf("%-28s %10s %12s %12s %12s %10s %8s\n", "explainer", "seconds", "value_rows",
+              "grad_rows", "bare_secs", "bare_batch", "ratio");
   std::vector<std::string> names;
   std::vector<double> rows_out;
   double total = 0;
@@ -120,29 +143,40 @@ void RunBench(const BenchCommandOptions& options) {
       oracle.ResetQueries();
       explainer->Explain(oracle, batch, targets);  // warm-up, and the query counts
       const int64_t values = oracle.value_queries(), gradients = oracle.gradient_queries();
-      std::vector<double> explain_times, bare_times;
+      // Interleaved repeats: the explainer, then the bare queries at each candidate batch size.
+      std::vector<double> explain_times;
+      std::vector<std::vector<double>> bare_times(bare_batches.size());
       for (int64_t r = 0; r < options.repeats; ++r) {
         explain_times.push_back(Seconds([&] { explainer->Explain(oracle, batch, targets); }));
-        bare_times.push_back(Seconds([&] {
-          BareQueries(*model, rows, values, gradients, options.batch_size);
-        }));
+        for (size_t b = 0; b < bare_batches.size(); ++b)
+          bare_times[b].push_back(Seconds([&] {
+            BareQueries(*model, rows, values, gradients, bare_batches[b]);
+          }));
       }
-      const double seconds = Median(explain_times), bare = Median(bare_times);
+      const double seconds = Median(explain_times);
+      double bare = Median(bare_times[0]);
+      int64_t best_batch = bare_batches[0];
+      for (size_t b = 1; b < bare_batches.size(); ++b) {
+        const double median = Median(bare_times[b]);
+        if (median < bare) std::tie(bare, best_batch) = std::make_pair(median, bare_batches[b]);
+      }
       total += seconds;
-      std::printf("%-28s %10.4f %12lld %12lld %12.4f %8.2f\n", explainer->name().c_str(), seconds,
-                  static_cast<long long>(values), static_cast<long long>(gradients), bare,
-                  seconds / bare);
+      std::printf("%-28s %10.4f %12lld %12lld %12.4f %10lld %8.2f\n", explainer->name().c_str(),
+                  seconds, static_cast<long long>(values), static_cast<long long>(gradients), bare,
+                  static_cast<long long>(best_batch), seconds / bare);
       std::fflush(stdout);
       names.push_back(explainer->name());
       rows_out.insert(rows_out.end(), {seconds, static_cast<double>(values),
-                                       static_cast<double>(gradients), bare, seconds / bare});
+                                       static_cast<double>(gradients), bare,
+                                       static_cast<double>(best_batch), seconds / bare});
     }
   }
   std::printf("%-28s %10.4f\n", "total", total);
   if (!options.out.empty()) {
     WriteCsv(options.out,
-                       {"explainer", "seconds", "value_rows", "gradient_rows", "bare_seconds", "ratio"},
-                       torch::tensor(rows_out, torch::kDouble).reshape({-1, 5}), names);
+             {"explainer", "seconds", "value_rows", "gradient_rows", "bare_seconds", "bare_batch",
+              "ratio"},
+             torch::tensor(rows_out, torch::kDouble).reshape({-1, 6}), names);
   }
 }
 
@@ -164,7 +198,9 @@ class BenchCommand : public Command {
     app.add_option("--cache-dir", o.cache_dir, "zoo model cache (default LFA_CACHE_DIR)");
     app.add_option("--samples", o.samples, "perturbations per point (default 1000)");
     app.add_option("--repeats", o.repeats, "timed runs, median reported (default 5)");
-    app.add_option("--batch-size", o.batch_size, "rows per model call (default 10000)");
+    app.add_option("--batch-size", o.batch_size,
+                   "rows per model call (default 0: the Oracle's choice; bare queries: the best of"
+                   " it, 1000 and 10000)");
     app.add_option("--implementation", o.implementation, "lfa, classic or both");
     app.add_option("--device", o.device, "cpu (default) or cuda");
     app.add_option("--out", o.out, "optional CSV of the table");

@@ -101,7 +101,8 @@ std::unique_ptr<Explainer> ChooseExplainer(const ExplainCommandOptions& options,
 // The flags that need no file: checked before anything is loaded.
 void CheckCommandFlags(const ExplainCommandOptions& options) {
   if (options.out.empty()) Fail("--out is required");
-  if (options.batch_size < 1) Fail("--batch-size must be > 0, got ", options.batch_size);
+  if (options.batch_size && *options.batch_size < 1)
+    Fail("--batch-size must be > 0, got ", *options.batch_size);
   if (options.output_index < 0) Fail("--output-index must be >= 0, got ", options.output_index);
   if (options.points_per_step < 1)
     Fail("points per step must be > 0, got ", options.points_per_step);
@@ -204,8 +205,8 @@ void RunExplain(const ExplainCommandOptions& options) {
                                   .scale = options.pixel_scale},
                                  opened.model->input_shape());
   if (options.baseline == "mean") explainer = ChooseExplainer(options, data.values);
-  Oracle oracle(opened.model,
-                OracleOptions{.device = options.device, .max_batch_rows = options.batch_size});
+  Oracle oracle(opened.model, OracleOptions{.device = options.device,
+                                            .max_batch_rows = options.batch_size.value_or(0)});
   CheckModelFitsData(options, *opened.model, data, oracle);
 
   const Explanation explanation = ExplainInSteps(*explainer, oracle, data, options);
@@ -284,7 +285,8 @@ void ExplainCommand::AddOptions(CLI::App& app) {
   app.add_option("--layer", o.layer, "CAM layer (default: the last spatial layer)");
   app.add_option("--output-index", o.output_index, "model output explained (default 0)");
   app.add_option("--device", o.device, "cpu (default) or cuda");
-  app.add_option("--batch-size", o.batch_size, "rows per model call (default 10000)");
+  app.add_option("--batch-size", o.batch_size,
+                 "rows per model call (default: sized from a byte budget)");
   app.add_option("--heatmaps", o.heatmaps, "directory for one PNG montage per row");
   app.add_option("--cache-dir", o.cache_dir, "zoo model cache (default LFA_CACHE_DIR)");
   app.add_option("--out", o.out, "output CSV file")->required();

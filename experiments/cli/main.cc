@@ -5,6 +5,7 @@
 #include "experiments/cli/bench_command.h"
 #include "experiments/cli/demo_command.h"
 #include "experiments/cli/explain_command.h"
+#include "experiments/cli/zoo_export_command.h"
 #include "experiments/command/program.h"
 #include "experiments/studies/images/images_command.h"
 #include "experiments/studies/localisation/localisation_command.h"
@@ -23,5 +24,6 @@ int main(int argc, char** argv) {
   program.Add("study", study, MakeImageStudyCommand());
   program.Add("study", study, MakeLocalisationStudyCommand());
   program.Add("study", study, MakeRoarStudyCommand());
+  program.Add("zoo", "the model zoo: export its networks", MakeZooExportCommand());
   return program.Main(argc, argv);
 }
