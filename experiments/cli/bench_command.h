@@ -6,7 +6,11 @@
 //
 //   lfa bench [--model F.pt|zoo:ARCH --data F.csv|F.idx --rows BEGIN:END --label-column last]
 //             [--patch P] [--samples 1000] [--repeats 5] [--batch-size B]
-//             [--implementation lfa|classic|both] [--device cpu|cuda] [--out bench.csv]
+//             [--implementation lfa|classic|both] [--device cpu|cuda] [--out bench.csv] [--sweep]
+//
+// --sweep first prints the model's bare cost per row at batch sizes 16, 64, ..., 65536 with the
+// batch's bytes as the Oracle counts them (Oracle::RowBytes): the measurement behind the CPU byte
+// budget kCpuBatchBytes (docs/performance.md).
 //
 // Defaults: the paper's heloc_ffnnA and its 100 points from LFA_DATA_DIR. On images, --patch P
 // gives the mask methods P x P patches (e.g. the CNN benchmark: --model zoo:cnn --data
@@ -33,6 +37,7 @@ struct BenchCommandOptions {
   std::string implementation = "lfa";  // lfa | classic | both
   std::string device = "cpu";
   std::string out;                     // optional CSV of the table
+  bool sweep = false;                  // first: bare cost per row at batch sizes 16..65536
 };
 
 void RunBench(const BenchCommandOptions& options);

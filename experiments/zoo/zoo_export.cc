@@ -21,10 +21,18 @@ bool StartsWith(const std::string& text, const std::string& prefix) {
 
 // One line of `forward` for layer `name`.
 std::string LayerLine(const std::string& name) {
-  const std::string w = "self." + name + "_weight", b = "self." + name + "_bias";
+  std::string w = "self.", b = "self.";
+  w += name;
+  w += "_weight";
+  b += name;
+  b += "_bias";
   std::string call;
   if (StartsWith(name, "conv")) {
-    call = "torch.conv2d(x, " + w + ", " + b + ", [1, 1], [1, 1])";
+    call = "torch.conv2d(x, ";
+    call += w;
+    call += ", ";
+    call += b;
+    call += ", [1, 1], [1, 1])";
   } else if (StartsWith(name, "relu")) {
     call = "torch.relu(x)";
   } else if (StartsWith(name, "pool")) {
@@ -34,7 +42,11 @@ std::string LayerLine(const std::string& name) {
   } else if (name == "flatten") {
     call = "torch.flatten(x, 1)";
   } else if (StartsWith(name, "fc")) {
-    call = "torch.addmm(" + b + ", x, " + w + ".t())";
+    call = "torch.addmm(";
+    call += b;
+    call += ", x, ";
+    call += w;
+    call += ".t())";
   } else {
     Fail("zoo export: no TorchScript form for layer '", name, "'");
   }

@@ -210,8 +210,6 @@ TEST_F(OracleTest, AutomaticBatchesComeFromTheMeasuredRowBytes) {
   EXPECT_EQ(oracle.BatchRows({5}, QueryKind::kGradients),
             std::clamp<int64_t>(kCpuBatchBytes / gradients, 1, kMaxAutomaticRows));
   EXPECT_EQ(oracle.queries(), 0) << "probe rows are not counted";
-  // A row 100 times larger costs at least 100 times the input bytes.
-  EXPECT_GE(oracle.RowBytes({500}, QueryKind::kValues), 500 * 4);
 }
 
 TEST_F(OracleTest, ExplanationsDoNotDependOnTheOraclesBatchSize) {

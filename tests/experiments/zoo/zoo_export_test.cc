@@ -25,7 +25,8 @@ TEST_P(ZooExport, TheArchiveComputesTheNetworksLogits) {
   ZooModel model(GetParam(), /*seed=*/11);
   std::string path = ::testing::TempDir() + "lfa_zoo_export_";
   path += GetParam();
-  path += "_" + std::to_string(getpid());
+  path += "_";
+  path += std::to_string(getpid());
   path += ".pt";
   ExportZooModel(model, path);
   torch::jit::Module loaded = torch::jit::load(path);
