@@ -1,30 +1,19 @@
 #include "explainers/noisy_copies.h"
 
-#include <boost/random/normal_distribution.hpp>
-
+#include "framework/counter_random.h"
 #include "framework/random.h"
 
 namespace lfa {
 
 torch::Tensor NoisyCopies(const torch::Tensor& flat, int64_t samples, double noise_fraction,
                           uint64_t seed, int64_t first_index) {
-  const torch::Tensor x = flat.to(torch::kCPU, torch::kDouble).contiguous();
+  const torch::Tensor x = flat.to(torch::kDouble);
   const int64_t c = x.size(0), d = x.size(1);
-  torch::Tensor out = torch::empty({c, samples, d}, torch::kDouble);
-  if (c == 0 || d == 0) return out;
-  const torch::Tensor range = (x.amax(1) - x.amin(1)).contiguous();
-  const double* xp = x.data_ptr<double>();
-  const double* rp = range.data_ptr<double>();
-  double* op = out.data_ptr<double>();
-  ForEachPointStream(c, seed, first_index, Component::kClassic, [&](int64_t i, Generator& rng) {
-    boost::random::normal_distribution<double> normal(0.0, 1.0);
-    const double sigma = noise_fraction * rp[i];
-    const double* xi = xp + i * d;
-    double* oi = op + i * samples * d;
-    for (int64_t s = 0; s < samples; ++s)
-      for (int64_t k = 0; k < d; ++k) oi[s * d + k] = xi[k] + sigma * normal(rng);
-  });
-  return out;
+  if (c == 0 || d == 0) return torch::empty({c, samples, d}, x.options());
+  const torch::Tensor sigma = (x.amax(1) - x.amin(1)).mul_(noise_fraction).view({c, 1, 1});
+  const torch::Tensor keys =
+      PointKeys(seed, first_index, c, Component::kClassic, /*purpose=*/0, x.device());
+  return NormalDraws(keys, 0, samples, d).mul_(sigma).add_(x.unsqueeze(1));
 }
 
 }  // namespace lfa

@@ -6,9 +6,9 @@
 //   x_i + sigma_i z_s,   z_s ~ N(0, I_D),   sigma_i = noise_fraction (max(x_i) - min(x_i)),
 //
 // so an image scaled by 10 gets copies scaled by 10 (the SmoothGrad paper's "10-20% of the input
-// range" is noise_fraction 0.1-0.2). Image i draws only from its own stream
-// StreamSeed(seed, first_index + i, Component::kClassic), so an image explained alone (with its
-// first_index) gets the very copies it gets inside any batch or chunking.
+// range" is noise_fraction 0.1-0.2). z_s is the counter-based normal draw of image i, sample s
+// (framework/counter_random.h; keys of Component::kClassic), so an image explained alone (with its
+// first_index) gets the very copies it gets inside any batch or chunking, on any device.
 //
 //   torch::Tensor copies = NoisyCopies(points.flat, /*samples=*/25, /*noise_fraction=*/0.15,
 //                                      points.seed, points.first_index);   // [N, 25, D]
@@ -23,7 +23,7 @@
 
 namespace lfa {
 
-// flat [N, D] (any dtype and device) -> float64 CPU [N, samples, D].
+// flat [N, D] (any dtype and device) -> float64 [N, samples, D] on flat's device.
 torch::Tensor NoisyCopies(const torch::Tensor& flat, int64_t samples, double noise_fraction,
                           uint64_t seed, int64_t first_index);
 

@@ -1,5 +1,7 @@
 #include "framework/lfa_explainer.h"
 
+#include <algorithm>
+
 #include "framework/errors.h"
 
 namespace lfa {
@@ -21,38 +23,41 @@ LocalProblem LfaExplainer::BuildProblem(Oracle& oracle, const PointBatch& points
                       ExpandTargets(targets, points.size()));
 }
 
+int64_t LfaExplainer::BlockPoints(Oracle& oracle, const PointBatch& points) const {
+  const QueryKind kind = loss_->queries_gradients() ? QueryKind::kGradients : QueryKind::kValues;
+  const int64_t rows = oracle.BatchRows(points.input_shape, kind);
+  const int64_t d = neighbourhood_->Dimension(points.input_shape);
+  const int64_t values = samples_ * std::max<int64_t>({points.flat.size(1), d, 1});
+  return std::max<int64_t>(1, std::min(rows / samples_, kMaxChunkValues / values));
+}
+
 Explanation LfaExplainer::Explain(Oracle& oracle, const PointBatch& points,
                                   const torch::Tensor& targets,
                                   const ProgressCallback& progress) const {
   const int64_t n = points.size();
-  const torch::Tensor all_targets = ExpandTargets(targets, n);
   const int64_t d = neighbourhood_->Dimension(points.input_shape);
-  const int64_t per_point = samples_ * std::max<int64_t>(points.flat.size(1), d);
-  const int64_t chunk = std::max<int64_t>(1, kMaxChunkValues / std::max<int64_t>(1, per_point));
-  std::vector<Explanation> parts;
-  for (int64_t begin = 0; begin < n; begin += chunk) {
-    const int64_t end = std::min(n, begin + chunk);
-    const int64_t queries_before = oracle.queries();
-    const LocalProblem problem =
-        BuildProblem(oracle, points.Slice(begin, end), all_targets.slice(0, begin, end));
-    const FitResult fit = solver_->Fit(problem, *surrogate_);
-    Explanation part;
-    part.method = name_;
-    part.input_shape = points.input_shape;
-    part.attributions = fit.params.slice(1, 0, d).contiguous();
-    part.intercepts = surrogate_->intercept() ? fit.params.select(1, d).contiguous()
-                                              : torch::zeros({end - begin}, torch::kDouble);
-    part.loss = fit.loss;
-    part.r2 = fit.r2;
-    part.ridge = fit.ridge;
-    part.model_queries = oracle.queries() - queries_before;
-    parts.push_back(std::move(part));
+  if (n == 0) return Unfitted(name_, torch::zeros({0, d}, torch::kDouble), points.input_shape, 0);
+  const torch::Tensor all_targets = ExpandTargets(targets, n);
+  const auto cpu = torch::TensorOptions(torch::kDouble);
+  Explanation result{name_, torch::empty({n, d}, cpu), torch::zeros({n}, cpu),
+                     torch::empty({n}, cpu),  torch::empty({n}, cpu),
+                     torch::empty({n}, cpu),  0, points.input_shape};
+  const int64_t block = BlockPoints(oracle, points);
+  const int64_t queries_before = oracle.queries();
+  for (int64_t begin = 0; begin < n; begin += block) {
+    const int64_t end = std::min(n, begin + block);
+    const PointBatch part = points.Slice(begin, end).To(oracle.device());
+    const FitResult fit =
+        solver_->Fit(BuildProblem(oracle, part, all_targets.slice(0, begin, end)), *surrogate_);
+    result.attributions.slice(0, begin, end).copy_(fit.params.slice(1, 0, d));
+    if (surrogate_->intercept()) result.intercepts.slice(0, begin, end).copy_(fit.params.select(1, d));
+    result.loss.slice(0, begin, end).copy_(fit.loss);
+    result.r2.slice(0, begin, end).copy_(fit.r2);
+    result.ridge.slice(0, begin, end).copy_(fit.ridge);
     if (progress) progress(end, n);
   }
-  if (parts.empty()) {
-    return Unfitted(name_, torch::zeros({0, d}, torch::kDouble), points.input_shape, 0);
-  }
-  return Explanation::Concatenate(parts);
+  result.model_queries = oracle.queries() - queries_before;
+  return result;
 }
 
 nlohmann::json LfaExplainer::ToJson() const {

@@ -1,19 +1,23 @@
 // LfaExplainer: an explainer composed of a Neighbourhood, a Loss, a Surrogate and a Solver.
 //
-// Explain() runs the data flow of the design for a batch of points:
-//     Neighbourhood.Sample -> xi [N, S, d], pi [N, S]
+// Explain() runs the data flow of the design for a batch of points, on the Oracle's device:
+//     Neighbourhood.Sample -> xi [N, S, d], pi [N, S]           (counter-based draws, on device)
 //     Loss.Build           -> Decode, Oracle queries (batched over points and samples),
-//                             per-point LocalProblem
+//                             per-point LocalProblem             (on device)
 //     Solver.Fit           -> attributions (the surrogate's weights), intercepts, diagnostics
-// Points are processed in chunks so that memory stays bounded whatever N and S are; the chunk
-// layout does not change results because every point has its own random stream.
+//                             (normal equations on device, p x p solves on the host)
+// Points go through in blocks of BlockPoints(): as many points as fill one Oracle batch of this
+// model and query kind (at least one; the Oracle splits a point's samples when they exceed its
+// batch), so the block's samples, inputs and responses stay a cache-sized working set on the CPU
+// and a bounded share of memory on a GPU, whatever N and S are. The block layout does not change
+// results: every draw is keyed by (seed, point, sample) (framework/counter_random.h).
 //
 //   auto explainer = std::make_shared<LfaExplainer>("kernelshap_gm",
 //       std::make_unique<BernoulliMaskNeighbourhood>(BernoulliMaskOptions{.kernel = "shapley"}),
 //       std::make_unique<GradientMatchingLoss>(), std::make_unique<LinearSurrogate>(false),
 //       std::make_unique<AutoSolver>(), /*samples=*/1000);
 //
-// WARNING: `samples` is per point; a chunk holds chunk_points * samples * D decoded values.
+// WARNING: `samples` is per point; a block holds block_points * samples * D decoded values.
 #pragma once
 
 #include <memory>
@@ -50,6 +54,9 @@ class LfaExplainer : public Explainer {
   const Solver& solver() const { return *solver_; }
   int64_t samples() const { return samples_; }
   nlohmann::json ToJson() const;
+
+  // Points per block for `points` on `oracle` (see above).
+  int64_t BlockPoints(Oracle& oracle, const PointBatch& points) const;
 
   // Most decoded values held at once (bounds memory for large N, S or D).
   static constexpr int64_t kMaxChunkValues = int64_t{1} << 24;

@@ -10,6 +10,10 @@ LocalProblem LocalProblem::Slice(int64_t begin, int64_t end) const {
           responses.slice(0, begin, end)};
 }
 
+LocalProblem LocalProblem::To(const torch::Device& device) const {
+  return {response, xi.to(device), weights.to(device), responses.to(device)};
+}
+
 torch::Tensor Residuals(const LocalProblem& problem, const Surrogate& surrogate,
                         const torch::Tensor& params) {
   if (problem.response == LocalProblem::Response::kValues)
@@ -56,10 +60,11 @@ torch::Tensor WeightedR2(const LocalProblem& problem, const Surrogate& surrogate
   return torch::where(sst <= tiny, (sse <= tiny).to(torch::kDouble), r2);
 }
 
-FitResult ZeroFitResult(int64_t points, int64_t parameters) {
+FitResult ZeroFitResult(int64_t points, int64_t parameters, const torch::Device& device) {
+  const auto options = torch::TensorOptions(torch::kDouble).device(device);
   FitResult result;
-  result.params = torch::zeros({points, parameters}, torch::kDouble);
-  result.ridge = torch::zeros({points}, torch::kDouble);
+  result.params = torch::zeros({points, parameters}, options);
+  result.ridge = torch::zeros({points}, options);
   result.iterations = torch::zeros({points}, torch::kLong);
   return result;
 }

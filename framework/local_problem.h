@@ -5,7 +5,7 @@
 // for every point i at once, where the residual r is
 //     kValues:    y_is - g(xi_is)                       (squared loss; y = f(x') or f(x) - f(x'))
 //     kGradients: || J_is - grad_xi g(xi_is) ||         (gradient matching; J = grad_xi f(x (+) xi))
-// All tensors are float64 on the CPU, batch of points first.
+// All tensors are float64 on one device (the explainer's Oracle's), batch of points first.
 //
 // EmpiricalLoss and WeightedR2 are the one definition of "achieved loss" and "fit quality" used by
 // solvers, explanations and metrics alike.
@@ -28,6 +28,8 @@ struct LocalProblem {
   int64_t samples() const { return xi.size(1); }
   int64_t dimension() const { return xi.size(2); }
   LocalProblem Slice(int64_t begin, int64_t end) const;
+  // The same problem on `device` (no copy of the tensors already there).
+  LocalProblem To(const torch::Device& device) const;
 };
 
 // Residuals r [N, S] (values) or [N, S, d] (gradients) of surrogate `params` [N, p].

@@ -34,9 +34,13 @@ class Loss {
   virtual ~Loss() = default;
   virtual std::string type() const = 0;
   // targets: int64 [N], the output explained for each point.
+  // The LocalProblem's tensors live on the points' device.
   virtual LocalProblem Build(Oracle& oracle, const Neighbourhood& neighbourhood,
                              const PointBatch& points, const NeighbourhoodSample& sample,
                              const torch::Tensor& targets) const = 0;
+  // Whether Build asks the Oracle for gradients (its rows then cost a backward pass too): the
+  // explainer sizes its blocks of points by the matching batch (Oracle::BatchRows).
+  virtual bool queries_gradients() const { return false; }
   virtual nlohmann::json ToJson() const = 0;
 };
 

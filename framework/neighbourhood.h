@@ -13,9 +13,16 @@
 //   one_hot_removal      e_j                                x - m (x - b)
 //   scale_path           t 1_G, t ~ U(low, high)            b + m (x - b)
 //
-// Points arrive flattened as a PointBatch ([N, D] float64 on the CPU with the input shape kept
-// beside them). Samples come back as xi [N, S, d] and weights [N, S], float64. Point i's draws come
-// only from StreamSeed(seed, first_index + i, kNeighbourhood), so they do not depend on the batch.
+// Points arrive flattened as a PointBatch ([N, D] float64 with the input shape kept beside them),
+// on the CPU or on the device an explainer moved them to (its Oracle's). Samples come back on the
+// points' device as xi [N, S, d] and weights [N, S], float64. Draws are counter-based
+// (framework/counter_random.h): the draw of point i, sample s is a function of (seed,
+// first_index + i, s) only, so it does not depend on the batch, the sample count or the device.
+//
+// PullBack(points, xi, g) maps model-input gradients g [N, S, D] at Decode(xi) to interpretable
+// space, (d Decode / d xi)^T g: gradient matching's J. The default runs autograd through Decode;
+// neighbourhoods whose Jacobian is known in closed form override it (identity for additive noise,
+// (x - b) summed over a group for masks), which saves the autograd graph of [N, S, D] inputs.
 //
 // To add a neighbourhood: subclass, implement the virtuals, FromJson and Examples, and add one line
 // to DefaultRegistry() (explainers/builtin_registry.cc); the contract suite then runs on its
@@ -43,6 +50,8 @@ struct PointBatch {
   int64_t size() const { return flat.size(0); }
   // Rows [begin, end) as their own batch (indices stay global).
   PointBatch Slice(int64_t begin, int64_t end) const;
+  // The same points with `flat` on `device` (no copy when it is there already).
+  PointBatch To(const torch::Device& device) const;
 };
 
 struct NeighbourhoodSample {
@@ -61,7 +70,15 @@ class Neighbourhood {
   virtual torch::Tensor Decode(const PointBatch& points, const torch::Tensor& xi) const = 0;
   // The xi that decodes to x itself (the surrogate evaluated there approximates f(x)).
   virtual torch::Tensor Origin(const PointBatch& points) const = 0;
+  // (d Decode / d xi)^T g for model-input gradients g [N, S, D] at Decode(points, xi): [N, S, d].
+  // Default: autograd through Decode.
+  virtual torch::Tensor PullBack(const PointBatch& points, const torch::Tensor& xi,
+                                 const torch::Tensor& input_gradients) const;
   virtual nlohmann::json ToJson() const = 0;
 };
+
+// The counter-based keys of the batch's points for the neighbourhood streams: int64 [N] on the
+// points' device. `purpose` separates independent quantities of one sampler.
+torch::Tensor NeighbourhoodKeys(const PointBatch& points, uint64_t purpose = 0);
 
 }  // namespace lfa

@@ -1,6 +1,7 @@
 #include "framework/oracle.h"
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 
 #include <torch/csrc/autograd/autograd.h>
@@ -8,6 +9,7 @@
 
 #include "framework/errors.h"
 #include "framework/layered_model.h"
+#include "framework/memory_probe.h"
 
 namespace lfa {
 namespace {
@@ -51,15 +53,19 @@ void CheckTargets(const torch::Tensor& targets, int64_t outputs) {
 }  // namespace
 
 bool OracleOptions::IsValid(std::string* error) const {
-  if (max_batch_rows < 1) {
-    *error = "oracle: max_batch_rows must be >= 1, got " + std::to_string(max_batch_rows);
-    return false;
+  std::ostringstream out;
+  if (max_batch_rows < 0) {
+    out << "oracle: max_batch_rows must be >= 0 (0: chosen from the byte budget), got "
+        << max_batch_rows;
+  } else if (max_batch_bytes < 0) {
+    out << "oracle: max_batch_bytes must be >= 0 (0: the device's default budget), got "
+        << max_batch_bytes;
+  } else if (!(gpu_memory_fraction > 0 && gpu_memory_fraction <= 1)) {
+    out << "oracle: gpu_memory_fraction must be in (0, 1], got " << gpu_memory_fraction;
   }
-  if (max_batch_bytes < 1) {
-    *error = "oracle: max_batch_bytes must be >= 1, got " + std::to_string(max_batch_bytes);
-    return false;
-  }
-  return true;
+  if (out.str().empty()) return true;
+  if (error) *error = out.str();
+  return false;
 }
 
 torch::Tensor ExpandTargets(const torch::Tensor& targets, int64_t n) {
@@ -78,13 +84,59 @@ Oracle::Oracle(std::shared_ptr<Model> model, OracleOptions options)
   model_->To(device_);
 }
 
-int64_t Oracle::RowsPerBatch(const torch::Tensor& inputs) const {
-  return RowsWithin(inputs.dim() > 1 ? inputs[0].numel() : 1);
+int64_t Oracle::BudgetBytes() const {
+  if (options_.max_batch_bytes > 0) return options_.max_batch_bytes;
+  if (!device_.is_cuda()) return kCpuBatchBytes;
+  const std::optional<int64_t> free = FreeDeviceBytes(device_);
+  if (!free) return kFallbackDeviceBatchBytes;
+  return static_cast<int64_t>(options_.gpu_memory_fraction * static_cast<double>(*free));
 }
 
-int64_t Oracle::RowsWithin(int64_t row_elements) const {
-  const int64_t row_bytes = std::max<int64_t>(1, row_elements * c10::elementSize(model_->dtype()));
-  return std::max<int64_t>(1, std::min(options_.max_batch_rows, options_.max_batch_bytes / row_bytes));
+int64_t Oracle::RowsWithin(int64_t row_bytes) const {
+  if (options_.max_batch_rows > 0 && options_.max_batch_bytes == 0) return options_.max_batch_rows;
+  const int64_t cap = options_.max_batch_rows > 0 ? options_.max_batch_rows : kMaxAutomaticRows;
+  return std::clamp<int64_t>(BudgetBytes() / std::max<int64_t>(1, row_bytes), 1, cap);
+}
+
+void Oracle::Probe(const std::vector<int64_t>& input_shape, int64_t rows, QueryKind kind) {
+  const torch::Tensor zeros =
+      torch::zeros(WithBatch(rows, input_shape), torch::TensorOptions(model_->dtype()).device(device_));
+  if (kind == QueryKind::kValues) {
+    torch::NoGradGuard no_grad;
+    ForwardMatrix(zeros);
+    return;
+  }
+  torch::AutoGradMode enable_grad(true);
+  const torch::Tensor leaf = zeros.requires_grad_(true);
+  const torch::Tensor selected = ForwardMatrix(leaf).select(1, 0).sum();
+  if (selected.requires_grad()) torch::autograd::grad({selected}, {leaf}, {}, false, false, true);
+}
+
+int64_t Oracle::RowBytes(const std::vector<int64_t>& input_shape, QueryKind kind) {
+  const auto key = std::make_pair(input_shape, kind);
+  const auto known = row_bytes_.find(key);
+  if (known != row_bytes_.end()) return known->second;
+  // The growth of the peak between two probe sizes is what a row adds; fixed costs (weights'
+  // copies, workspaces) cancel. The first probe warms the model up (TorchScript optimises on its
+  // first runs) and is not measured.
+  constexpr int64_t kSmall = 4, kLarge = 36;
+  Probe(input_shape, kSmall, kind);
+  const int64_t small = PeakAllocatedBytes([&] { Probe(input_shape, kSmall, kind); });
+  const int64_t large = PeakAllocatedBytes([&] { Probe(input_shape, kLarge, kind); });
+  const int64_t input = Product(input_shape) * static_cast<int64_t>(c10::elementSize(model_->dtype()));
+  const int64_t bytes = std::max<int64_t>({input, (large - small) / (kLarge - kSmall), 1});
+  row_bytes_.emplace(key, bytes);
+  return bytes;
+}
+
+int64_t Oracle::BatchRows(const std::vector<int64_t>& input_shape, QueryKind kind) {
+  if (options_.max_batch_rows > 0 && options_.max_batch_bytes == 0) return options_.max_batch_rows;
+  const auto key = std::make_pair(input_shape, kind);
+  const auto known = batch_rows_.find(key);
+  if (known != batch_rows_.end()) return known->second;
+  const int64_t rows = RowsWithin(RowBytes(input_shape, kind));
+  batch_rows_.emplace(key, rows);
+  return rows;
 }
 
 void Oracle::ForEachBatch(int64_t rows, int64_t batch, int64_t* counter,
@@ -126,51 +178,63 @@ int64_t Oracle::NumOutputs(const std::vector<int64_t>& input_shape) {
   return num_outputs_;
 }
 
+torch::Tensor Oracle::Select(const torch::Tensor& out, const torch::Tensor& targets) const {
+  return out.gather(1, targets.unsqueeze(1)).squeeze(1);
+}
+
 torch::Tensor Oracle::Outputs(const torch::Tensor& inputs) {
   const int64_t n = inputs.size(0);
+  const std::vector<int64_t> shape(inputs.sizes().begin() + 1, inputs.sizes().end());
   std::vector<torch::Tensor> parts;
   torch::NoGradGuard no_grad;
-  ForEachBatch(n, RowsPerBatch(inputs), &value_queries_, [&](int64_t begin, int64_t end) {
-    parts.push_back(ForwardMatrix(Prepare(inputs.slice(0, begin, end))).to(torch::kCPU, torch::kDouble));
+  ForEachBatch(n, BatchRows(shape, QueryKind::kValues), &value_queries_,
+               [&](int64_t begin, int64_t end) {
+    parts.push_back(ForwardMatrix(Prepare(inputs.slice(0, begin, end)))
+                        .to(inputs.device(), torch::kDouble));
   });
-  if (parts.empty()) return torch::zeros({0, 1}, torch::kDouble);
+  if (parts.empty()) return torch::zeros({0, 1}, inputs.options().dtype(torch::kDouble));
   return torch::cat(parts);
 }
 
 torch::Tensor Oracle::Values(const torch::Tensor& inputs, const torch::Tensor& targets) {
   const int64_t n = inputs.size(0);
+  const std::vector<int64_t> shape(inputs.sizes().begin() + 1, inputs.sizes().end());
   const torch::Tensor target_rows = ExpandTargets(targets, n);
-  torch::Tensor values = torch::empty({n}, torch::kDouble);
+  const torch::Tensor on_device = target_rows.to(device_);
+  torch::Tensor values = torch::empty({n}, inputs.options().dtype(torch::kDouble));
   torch::NoGradGuard no_grad;
-  ForEachBatch(n, RowsPerBatch(inputs), &value_queries_, [&](int64_t begin, int64_t end) {
-    torch::Tensor out = ForwardMatrix(Prepare(inputs.slice(0, begin, end)));
-    torch::Tensor index = target_rows.slice(0, begin, end).to(out.device()).unsqueeze(1);
-    TORCH_CHECK(index.max().item<int64_t>() < out.size(1) && index.min().item<int64_t>() >= 0,
-                "target output index out of range for a model with ", out.size(1), " outputs");
-    values.slice(0, begin, end).copy_(out.gather(1, index).squeeze(1));
+  ForEachBatch(n, BatchRows(shape, QueryKind::kValues), &value_queries_,
+               [&](int64_t begin, int64_t end) {
+    const torch::Tensor out = ForwardMatrix(Prepare(inputs.slice(0, begin, end)));
+    if (begin == 0) CheckTargets(target_rows, out.size(1));
+    values.slice(0, begin, end).copy_(Select(out, on_device.slice(0, begin, end)));
   });
   return values;
 }
 
 torch::Tensor Oracle::Gradients(const torch::Tensor& inputs, const torch::Tensor& targets) {
   const int64_t n = inputs.size(0);
+  const std::vector<int64_t> shape(inputs.sizes().begin() + 1, inputs.sizes().end());
   const torch::Tensor target_rows = ExpandTargets(targets, n);
-  torch::Tensor gradients = torch::empty(inputs.sizes(), torch::kDouble);
+  const torch::Tensor on_device = target_rows.to(device_);
+  torch::Tensor gradients = torch::empty(inputs.sizes(), inputs.options().dtype(torch::kDouble));
   torch::AutoGradMode enable_grad(true);  // callers may hold a NoGradGuard
-  ForEachBatch(n, RowsPerBatch(inputs), &gradient_queries_, [&](int64_t begin, int64_t end) {
-    torch::Tensor chunk = Prepare(inputs.slice(0, begin, end)).detach().requires_grad_(true);
-    torch::Tensor out = ForwardMatrix(chunk);
-    torch::Tensor index = target_rows.slice(0, begin, end).to(out.device()).unsqueeze(1);
-    TORCH_CHECK(index.max().item<int64_t>() < out.size(1) && index.min().item<int64_t>() >= 0,
-                "target output index out of range for a model with ", out.size(1), " outputs");
-    torch::Tensor selected = out.gather(1, index).sum();
+  ForEachBatch(n, BatchRows(shape, QueryKind::kGradients), &gradient_queries_,
+               [&](int64_t begin, int64_t end) {
+    const torch::Tensor chunk = Prepare(inputs.slice(0, begin, end)).detach().requires_grad_(true);
+    const torch::Tensor out = ForwardMatrix(chunk);
+    if (begin == 0) CheckTargets(target_rows, out.size(1));
+    const torch::Tensor selected = Select(out, on_device.slice(0, begin, end)).sum();
     // An output with no autograd history (a parameter-free f that ignores its input) has a zero
     // gradient; autograd::grad would throw on it.
     torch::Tensor grad;
     if (selected.requires_grad())
       grad = torch::autograd::grad({selected}, {chunk}, {}, false, false, true)[0];
-    if (!grad.defined()) grad = torch::zeros_like(chunk);  // f does not depend on its input
-    gradients.slice(0, begin, end).copy_(grad);
+    if (grad.defined()) {
+      gradients.slice(0, begin, end).copy_(grad);
+    } else {
+      gradients.slice(0, begin, end).zero_();  // f does not depend on its input
+    }
   });
   return gradients;
 }
@@ -208,7 +272,8 @@ std::vector<int64_t> Oracle::LayerShape(const std::vector<int64_t>& input_shape,
 }
 
 int64_t Oracle::LayerBatchRows(const std::vector<int64_t>& input_shape, const std::string& layer) {
-  return RowsWithin(Product(input_shape) + Product(LayerShape(input_shape, layer)));
+  const int64_t elements = Product(input_shape) + Product(LayerShape(input_shape, layer));
+  return RowsWithin(elements * static_cast<int64_t>(c10::elementSize(model_->dtype())));
 }
 
 LayerGradients Oracle::GradientsAtLayer(const torch::Tensor& inputs, const torch::Tensor& targets,

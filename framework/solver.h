@@ -25,6 +25,7 @@
 
 namespace lfa {
 
+// Everything but `iterations` lives on the problem's device.
 struct FitResult {
   torch::Tensor params;      // [N, p]
   torch::Tensor loss;        // [N] achieved empirical loss
@@ -41,9 +42,10 @@ class Solver {
   virtual nlohmann::json ToJson() const { return {{"type", type()}}; }
 };
 
-// A result for `points` points and `parameters` parameters: params, ridge and iterations zeroed,
-// loss and r2 undefined (to be filled).
-FitResult ZeroFitResult(int64_t points, int64_t parameters);
+// A result for `points` points and `parameters` parameters: params and ridge zeroed on `device`,
+// iterations zeroed on the CPU, loss and r2 undefined (to be filled).
+FitResult ZeroFitResult(int64_t points, int64_t parameters,
+                        const torch::Device& device = torch::kCPU);
 
 // Fills loss and r2 of `result` from its params.
 void Diagnose(const LocalProblem& problem, const Surrogate& surrogate, FitResult* result);

@@ -1,7 +1,5 @@
 #include "losses/gradient_matching.h"
 
-#include <torch/csrc/autograd/autograd.h>
-
 #include "framework/spec_reader.h"
 
 namespace lfa {
@@ -19,17 +17,14 @@ std::vector<PartExample> GradientMatchingLoss::Examples() {
 torch::Tensor PulledBackGradients(Oracle& oracle, const Neighbourhood& neighbourhood,
                                   const PointBatch& points, const torch::Tensor& xi,
                                   const torch::Tensor& targets) {
-  const int64_t s = xi.size(1);
-  torch::AutoGradMode enable_grad(true);
-  torch::Tensor leaf = xi.detach().requires_grad_(true);
-  torch::Tensor decoded = neighbourhood.Decode(points, leaf);  // [N, S, D]
-  torch::Tensor input_gradients = oracle.Gradients(
-      AsModelInputs(decoded.detach(), points.input_shape), RepeatTargets(targets, s));
-  torch::Tensor pulled = torch::autograd::grad({decoded}, {leaf},
-                                               {input_gradients.reshape(decoded.sizes())},
-                                               /*retain_graph=*/false, /*create_graph=*/false,
-                                               /*allow_unused=*/true)[0];
-  return pulled.defined() ? pulled : torch::zeros_like(xi);
+  torch::Tensor decoded;
+  {
+    torch::NoGradGuard no_grad;
+    decoded = neighbourhood.Decode(points, xi);  // [N, S, D]
+  }
+  const torch::Tensor input_gradients = oracle.Gradients(
+      AsModelInputs(decoded, points.input_shape), RepeatTargets(targets, xi.size(1)));
+  return neighbourhood.PullBack(points, xi, input_gradients.reshape(decoded.sizes()));
 }
 
 LocalProblem GradientMatchingLoss::Build(Oracle& oracle, const Neighbourhood& neighbourhood,

@@ -1,8 +1,8 @@
 // GradientMatchingLoss: l = pi(xi) || grad_xi f(x (+) xi) - grad_xi g(xi) ||^2.
 //
 // The model gradient is taken in input space by the Oracle and pulled back to interpretable space
-// through the neighbourhood's Decode by autograd (a vector-Jacobian product), with f's gradient
-// detached: J = (d Decode / d xi)^T grad_x f(Decode(xi)). For a linear surrogate the minimiser is
+// through the neighbourhood's Decode (Neighbourhood::PullBack: a vector-Jacobian product, by
+// autograd or in closed form), with f's gradient detached: J = (d Decode / d xi)^T grad_x f(Decode(xi)). For a linear surrogate the minimiser is
 // the weighted mean of J: SmoothGrad and vanilla gradients with Gaussian noise, Integrated
 // Gradients and Gradient x Input with the scale path, and gradient versions of LIME and
 // KernelSHAP with mask neighbourhoods, all from this one class.
@@ -29,6 +29,7 @@ class GradientMatchingLoss : public Loss {
   std::string type() const override { return "gradient_matching"; }
   LocalProblem Build(Oracle& oracle, const Neighbourhood& neighbourhood, const PointBatch& points,
                      const NeighbourhoodSample& sample, const torch::Tensor& targets) const override;
+  bool queries_gradients() const override { return true; }
   nlohmann::json ToJson() const override { return {{"type", type()}}; }
 };
 

@@ -34,6 +34,7 @@ LocalProblem SquaredLoss::Build(Oracle& oracle, const Neighbourhood& neighbourho
     torch::NoGradGuard no_grad;
     decoded = neighbourhood.Decode(points, sample.xi);
   }
+  // Values come back on the inputs' device: the points'.
   torch::Tensor y = oracle.Values(AsModelInputs(decoded, points.input_shape),
                                   RepeatTargets(targets, s)).reshape({n, s});
   if (options_.response == "delta") {

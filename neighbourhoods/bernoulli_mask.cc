@@ -2,10 +2,8 @@
 
 #include <cmath>
 
-#include <boost/random/bernoulli_distribution.hpp>
-
+#include "framework/counter_random.h"
 #include "framework/errors.h"
-#include "framework/random.h"
 
 namespace lfa {
 
@@ -76,69 +74,23 @@ std::vector<NeighbourhoodExample> BernoulliMaskNeighbourhood::Examples() {
 NeighbourhoodSample BernoulliMaskNeighbourhood::Sample(const PointBatch& points,
                                                        int64_t samples) const {
   const int64_t n = points.size(), g = Dimension(points.input_shape);
-  torch::Tensor xi = torch::empty({n, samples, g}, torch::kDouble);
-  // Per sample, while drawing: the coalition size k and the squared distance ||x - x'||^2 =
-  // sum over removed groups of sum_{i in g} (x_i - b_i)^2, so the kernel needs no pass over xi.
-  torch::Tensor sizes = torch::zeros({n, samples}, torch::kDouble);
-  torch::Tensor distance2 = torch::zeros({n, samples}, torch::kDouble);
-  const torch::Tensor spread = GroupSquaredSpread(points).contiguous();
-  double* data = xi.data_ptr<double>();
-  double* size = sizes.data_ptr<double>();
-  double* distance = distance2.data_ptr<double>();
-  const double* c = spread.data_ptr<double>();
-  const bool fair = options_.p == 0.5;
-  ForEachPointStream(n, points.seed, points.first_index, Component::kNeighbourhood,
-                     [&](int64_t i, Generator& rng) {
-    boost::random::bernoulli_distribution<double> keep(options_.p);
-    uint64_t bits = 0;
-    int available = 0;
-    const double* ci = c + i * g;
-    double total_spread = 0;
-    for (int64_t j = 0; j < g; ++j) total_spread += ci[j];
-    for (int64_t s = 0; s < samples; ++s) {
-      double* row = data + (i * samples + s) * g;
-      if (options_.antithetic && s % 2 == 1) {  // the complement of mask s - 1
-        for (int64_t j = 0; j < g; ++j) row[j] = 1.0 - row[j - g];
-        size[i * samples + s] = static_cast<double>(g) - size[i * samples + s - 1];
-        distance[i * samples + s] = total_spread - distance[i * samples + s - 1];
-        continue;
-      }
-      double kept = 0, removed = 0;
-      for (int64_t j = 0; j < g; ++j) {
-        bool on;
-        if (fair) {  // fair coins: 64 masks from each draw
-          if (available == 0) {
-            bits = rng();
-            available = 64;
-          }
-          on = bits & 1;
-          bits >>= 1;
-          --available;
-        } else {
-          on = keep(rng);
-        }
-        row[j] = on ? 1.0 : 0.0;
-        kept += row[j];
-        removed += on ? 0.0 : ci[j];
-      }
-      size[i * samples + s] = kept;
-      distance[i * samples + s] = removed;
-    }
-  });
-  torch::Tensor weights;
-  if (options_.kernel == "uniform") {
-    weights = torch::ones({n, samples}, torch::kDouble);
-  } else if (options_.kernel == "shapley") {
-    weights = ShapleyKernel(sizes, g);
-  } else {
-    weights = torch::exp(-distance2 / (options_.width * options_.width));
+  // Antithetic pairs (2q, 2q + 1) share draw q: the mask m and its complement 1 - m.
+  const int64_t drawn = options_.antithetic ? (samples + 1) / 2 : samples;
+  const torch::Tensor keys = NeighbourhoodKeys(points);
+  // Fair coins take 64 masks' worth of bits from one hash; other p compare a uniform with p.
+  torch::Tensor masks = options_.p == 0.5
+                            ? FairCoins(keys, 0, drawn, g)
+                            : UniformDraws(keys, 0, drawn, g).lt(options_.p).to(torch::kDouble);
+  if (options_.antithetic) {
+    masks = torch::stack({masks, 1 - masks}, 2).view({n, 2 * drawn, g});
+    if (2 * drawn != samples) masks = masks.slice(1, 0, samples).contiguous();
   }
-  return {xi, weights};
+  return {masks, Weights(points, masks)};
 }
 
 torch::Tensor BernoulliMaskNeighbourhood::Weights(const PointBatch& points,
                                                   const torch::Tensor& xi) const {
-  if (options_.kernel == "uniform") return torch::ones({xi.size(0), xi.size(1)}, torch::kDouble);
+  if (options_.kernel == "uniform") return torch::ones({xi.size(0), xi.size(1)}, xi.options());
   if (options_.kernel == "shapley") return ShapleyKernel(xi.sum(2), xi.size(2));
   // ||x - x'||^2 = sum_g (1 - m_g) sum_{i in g} (x_i - b_i)^2
   const torch::Tensor distance2 = torch::bmm(1 - xi, GroupSquaredSpread(points).unsqueeze(2));
@@ -157,7 +109,8 @@ torch::Tensor ShapleyKernel(const torch::Tensor& sizes, int64_t groups) {
 }
 
 torch::Tensor BernoulliMaskNeighbourhood::Origin(const PointBatch& points) const {
-  return torch::ones({points.size(), Dimension(points.input_shape)}, torch::kDouble);
+  return torch::ones({points.size(), Dimension(points.input_shape)},
+                     points.flat.options().dtype(torch::kDouble));
 }
 
 nlohmann::json BernoulliMaskNeighbourhood::ToJson() const {

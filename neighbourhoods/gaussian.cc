@@ -1,10 +1,10 @@
 #include "neighbourhoods/gaussian.h"
 
-#include <boost/random/normal_distribution.hpp>
+#include <cmath>
 
+#include "framework/counter_random.h"
 #include "framework/errors.h"
 #include "framework/feature_groups.h"
-#include "framework/random.h"
 #include "framework/spec_reader.h"
 
 namespace lfa {
@@ -58,43 +58,39 @@ int64_t GaussianNeighbourhood::Dimension(const std::vector<int64_t>& input_shape
 
 NeighbourhoodSample GaussianNeighbourhood::Sample(const PointBatch& points, int64_t samples) const {
   const int64_t n = points.size(), d = points.flat.size(1);
-  torch::Tensor xi = torch::empty({n, samples, d}, torch::kDouble);
-  if (n == 0 || samples == 0 || d == 0) return {xi, torch::ones({n, samples}, torch::kDouble)};
-  const torch::Tensor sigmas = PointSigmas(points);
-  const double* sigma = sigmas.data_ptr<double>();
-  double* data = xi.data_ptr<double>();
-  ForEachPointStream(n, points.seed, points.first_index, Component::kNeighbourhood,
-                     [&](int64_t i, Generator& rng) {
-                       // Unit draws scaled by sigma_i: the fraction form is the absolute form
-                       // with sigma = sigma_i, draw for draw.
-                       boost::random::normal_distribution<double> normal(0.0, 1.0);
-                       const double scale = sigma[i];
-                       double* row = data + i * samples * d;
-                       for (int64_t s = 0; s < samples; ++s) {
-                         double* sample = row + s * d;
-                         if (options_.antithetic && s % 2 == 1) {  // the mirror of sample s - 1
-                           for (int64_t k = 0; k < d; ++k) sample[k] = -sample[k - d];
-                         } else {
-                           for (int64_t k = 0; k < d; ++k) sample[k] = scale * normal(rng);
-                         }
-                       }
-                     });
-  return {xi, torch::ones({n, samples}, torch::kDouble)};
+  const auto options = points.flat.options().dtype(torch::kDouble);
+  const torch::Tensor weights = torch::ones({n, samples}, options);
+  if (n == 0 || samples == 0 || d == 0) return {torch::zeros({n, samples, d}, options), weights};
+  // Unit draws scaled by sigma_i: the fraction form is the absolute form with sigma = sigma_i,
+  // draw for draw. Antithetic pairs (2q, 2q + 1) share draw q: xi and -xi.
+  const torch::Tensor keys = NeighbourhoodKeys(points);
+  const torch::Tensor sigma = PointSigmas(points).view({n, 1, 1});
+  if (!options_.antithetic) return {NormalDraws(keys, 0, samples, d).mul_(sigma), weights};
+  const int64_t pairs = (samples + 1) / 2;
+  const torch::Tensor z = NormalDraws(keys, 0, pairs, d).mul_(sigma);
+  torch::Tensor xi = torch::stack({z, -z}, 2).view({n, 2 * pairs, d});
+  if (2 * pairs != samples) xi = xi.slice(1, 0, samples).contiguous();
+  return {xi, weights};
 }
 
 torch::Tensor GaussianNeighbourhood::Decode(const PointBatch& points, const torch::Tensor& xi) const {
   return points.flat.to(xi.dtype()).unsqueeze(1) + xi;
 }
 
+torch::Tensor GaussianNeighbourhood::PullBack(const PointBatch& points, const torch::Tensor& xi,
+                                              const torch::Tensor& input_gradients) const {
+  return input_gradients.reshape(xi.sizes());  // Decode = x + xi: the Jacobian is the identity
+}
+
 torch::Tensor GaussianNeighbourhood::Origin(const PointBatch& points) const {
-  return torch::zeros({points.size(), points.flat.size(1)}, torch::kDouble);
+  return torch::zeros({points.size(), points.flat.size(1)}, points.flat.options().dtype(torch::kDouble));
 }
 
 torch::Tensor GaussianNeighbourhood::PointSigmas(const PointBatch& points) const {
-  if (!options_.sigma_fraction)
-    return torch::full({points.size()}, options_.sigma, torch::kDouble);
-  const torch::Tensor x = points.flat.to(torch::kCPU, torch::kDouble);
-  if (x.size(1) == 0) return torch::zeros({points.size()}, torch::kDouble);
+  const auto options = points.flat.options().dtype(torch::kDouble);
+  if (!options_.sigma_fraction) return torch::full({points.size()}, options_.sigma, options);
+  const torch::Tensor x = points.flat.to(torch::kDouble);
+  if (x.size(1) == 0) return torch::zeros({points.size()}, options);
   return (*options_.sigma_fraction * (x.amax(1) - x.amin(1))).contiguous();
 }
 

@@ -51,10 +51,12 @@ class GaussianNeighbourhood : public Neighbourhood {
   NeighbourhoodSample Sample(const PointBatch& points, int64_t samples) const override;
   torch::Tensor Decode(const PointBatch& points, const torch::Tensor& xi) const override;
   torch::Tensor Origin(const PointBatch& points) const override;
+  torch::Tensor PullBack(const PointBatch& points, const torch::Tensor& xi,
+                         const torch::Tensor& input_gradients) const override;
   nlohmann::json ToJson() const override;
   const GaussianOptions& options() const { return options_; }
-  // The noise standard deviation of every point of the batch: [N] float64 (sigma, or
-  // sigma_fraction times the point's range).
+  // The noise standard deviation of every point of the batch: [N] float64 on the points' device
+  // (sigma, or sigma_fraction times the point's range).
   torch::Tensor PointSigmas(const PointBatch& points) const;
 
  private:

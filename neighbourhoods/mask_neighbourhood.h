@@ -5,8 +5,9 @@
 // the mixing weight between the point x and a baseline b:
 //     x' = b + m (x - b),   m = xi[group(element)]        (or m = 1 - xi for removal masks)
 // Decode is built from index_select and arithmetic only, so autograd pulls a model gradient back to
-//     d f / d xi_g = sum_{i in g} (x_i - b_i) d f / d x'_i,
-// the pull-back that gradient matching needs. Subclasses only say how xi and pi are drawn.
+//     d f / d xi_g = sum_{i in g} (x_i - b_i) d f / d x'_i        (negated for removal masks),
+// the pull-back that gradient matching needs; PullBack computes it in closed form. Subclasses only
+// say how xi and pi are drawn.
 #pragma once
 
 #include <torch/types.h>
@@ -27,6 +28,8 @@ class MaskNeighbourhood : public Neighbourhood {
     return groups_.Count(input_shape);
   }
   torch::Tensor Decode(const PointBatch& points, const torch::Tensor& xi) const override;
+  torch::Tensor PullBack(const PointBatch& points, const torch::Tensor& xi,
+                         const torch::Tensor& input_gradients) const override;
 
   const Baseline& baseline() const { return baseline_; }
   const FeatureGroups& groups() const { return groups_; }

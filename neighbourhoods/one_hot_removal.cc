@@ -1,8 +1,8 @@
 #include "neighbourhoods/one_hot_removal.h"
 
-#include <boost/random/uniform_int_distribution.hpp>
+#include <algorithm>
 
-#include "framework/random.h"
+#include "framework/counter_random.h"
 
 namespace lfa {
 
@@ -44,21 +44,23 @@ std::vector<NeighbourhoodExample> OneHotRemovalNeighbourhood::Examples() {
 NeighbourhoodSample OneHotRemovalNeighbourhood::Sample(const PointBatch& points,
                                                        int64_t samples) const {
   const int64_t n = points.size(), g = Dimension(points.input_shape);
-  torch::Tensor xi = torch::zeros({n, samples, g}, torch::kDouble);
-  double* data = xi.data_ptr<double>();
-  ForEachPointStream(n, points.seed, points.first_index, Component::kNeighbourhood,
-                     [&](int64_t i, Generator& rng) {
-                       boost::random::uniform_int_distribution<int64_t> feature(0, g - 1);
-                       for (int64_t s = 0; s < samples; ++s) {
-                         const int64_t j = options_.enumerate ? s % g : feature(rng);
-                         data[(i * samples + s) * g + j] = 1.0;
-                       }
-                     });
-  return {xi, torch::ones({n, samples}, torch::kDouble)};
+  const auto options = points.flat.options().dtype(torch::kDouble);
+  torch::Tensor removed;  // [N, S, 1] the group removed by each sample
+  if (options_.enumerate) {
+    removed = torch::arange(samples, options.dtype(torch::kLong)).remainder(std::max<int64_t>(g, 1))
+                  .view({1, samples, 1}).expand({n, samples, 1});
+  } else {  // uniform on 0..G-1: floor(u G), u < 1
+    removed = UniformDraws(NeighbourhoodKeys(points), 0, samples, 1)
+                  .mul_(static_cast<double>(g)).floor_().clamp_max_(g - 1).to(torch::kLong);
+  }
+  torch::Tensor xi = torch::zeros({n, samples, g}, options);
+  if (g > 0) xi.scatter_(2, removed, 1.0);
+  return {xi, torch::ones({n, samples}, options)};
 }
 
 torch::Tensor OneHotRemovalNeighbourhood::Origin(const PointBatch& points) const {
-  return torch::zeros({points.size(), Dimension(points.input_shape)}, torch::kDouble);
+  return torch::zeros({points.size(), Dimension(points.input_shape)},
+                      points.flat.options().dtype(torch::kDouble));
 }
 
 }  // namespace lfa

@@ -1,9 +1,9 @@
 #include "neighbourhoods/scale_path.h"
 
-#include <boost/random/uniform_real_distribution.hpp>
+#include <cmath>
 
+#include "framework/counter_random.h"
 #include "framework/errors.h"
-#include "framework/random.h"
 
 namespace lfa {
 
@@ -49,20 +49,18 @@ std::vector<NeighbourhoodExample> ScalePathNeighbourhood::Examples() {
 NeighbourhoodSample ScalePathNeighbourhood::Sample(const PointBatch& points,
                                                    int64_t samples) const {
   const int64_t n = points.size(), g = Dimension(points.input_shape);
-  torch::Tensor t = torch::empty({n, samples, 1}, torch::kDouble);
-  double* data = t.data_ptr<double>();
-  ForEachPointStream(n, points.seed, points.first_index, Component::kNeighbourhood,
-                     [&](int64_t i, Generator& rng) {
-                       boost::random::uniform_real_distribution<double> u(options_.low,
-                                                                          options_.high);
-                       for (int64_t s = 0; s < samples; ++s)
-                         data[i * samples + s] = options_.low == options_.high ? options_.low : u(rng);
-                     });
-  return {t.expand({n, samples, g}).contiguous(), torch::ones({n, samples}, torch::kDouble)};
+  const auto options = points.flat.options().dtype(torch::kDouble);
+  torch::Tensor t = options_.low == options_.high
+                        ? torch::full({n, samples, 1}, options_.low, options)
+                        : UniformDraws(NeighbourhoodKeys(points), 0, samples, 1)
+                              .mul_(options_.high - options_.low)
+                              .add_(options_.low);
+  return {t.expand({n, samples, g}).contiguous(), torch::ones({n, samples}, options)};
 }
 
 torch::Tensor ScalePathNeighbourhood::Origin(const PointBatch& points) const {
-  return torch::ones({points.size(), Dimension(points.input_shape)}, torch::kDouble);
+  return torch::ones({points.size(), Dimension(points.input_shape)},
+                     points.flat.options().dtype(torch::kDouble));
 }
 
 }  // namespace lfa

@@ -1,11 +1,9 @@
 #include "neighbourhoods/shapley_coalitions.h"
 
-#include <numeric>
+#include <algorithm>
+#include <vector>
 
-#include <boost/random/discrete_distribution.hpp>
-#include <boost/random/uniform_int_distribution.hpp>
-
-#include "framework/random.h"
+#include "framework/counter_random.h"
 
 namespace lfa {
 
@@ -40,40 +38,42 @@ std::vector<NeighbourhoodExample> ShapleyCoalitionsNeighbourhood::Examples() {
 NeighbourhoodSample ShapleyCoalitionsNeighbourhood::Sample(const PointBatch& points,
                                                            int64_t samples) const {
   const int64_t n = points.size(), g = Dimension(points.input_shape);
-  torch::Tensor xi = torch::zeros({n, samples, g}, torch::kDouble);
-  torch::Tensor weights = torch::ones({n, samples}, torch::kDouble);
-  std::vector<double> size_probability;
-  for (int64_t k = 1; k < g; ++k)
-    size_probability.push_back(static_cast<double>(g - 1) / static_cast<double>(k * (g - k)));
-  double* data = xi.data_ptr<double>();
-  double* w = weights.data_ptr<double>();
-  ForEachPointStream(n, points.seed, points.first_index, Component::kNeighbourhood,
-                     [&](int64_t i, Generator& rng) {
-    std::vector<int64_t> order(g);
-    for (int64_t s = 0; s < samples; ++s) {
-      double* row = data + (i * samples + s) * g;
-      if (s == 0 || s == 1 || g < 2) {  // all kept, all removed: the efficiency anchors
-        const bool keep = s % 2 == 0;
-        std::fill(row, row + g, keep ? 1.0 : 0.0);
-        w[i * samples + s] = 1e6;
-        continue;
-      }
-      boost::random::discrete_distribution<int64_t> size(size_probability.begin(),
-                                                         size_probability.end());
-      const int64_t k = size(rng) + 1;
-      std::iota(order.begin(), order.end(), 0);
-      for (int64_t j = 0; j < k; ++j) {  // partial Fisher-Yates: the first k of a permutation
-        boost::random::uniform_int_distribution<int64_t> pick(j, g - 1);
-        std::swap(order[j], order[pick(rng)]);
-        row[order[j]] = 1.0;
-      }
+  const auto options = points.flat.options().dtype(torch::kDouble);
+  torch::Tensor xi, weights = torch::ones({n, samples}, options);
+  if (g >= 2) {
+    // Size k in 1..G-1 by inverting the cumulative size distribution at a uniform (purpose 1);
+    // members: the k smallest of G uniform keys (purpose 2), a uniform k-subset.
+    std::vector<double> cumulative;
+    double total = 0;
+    for (int64_t k = 1; k < g; ++k) {
+      total += static_cast<double>(g - 1) / static_cast<double>(k * (g - k));
+      cumulative.push_back(total);
     }
-  });
+    for (double& c : cumulative) c /= total;
+    cumulative.back() = 1.0;  // u < 1 always finds a size
+    const torch::Tensor cdf = torch::tensor(cumulative, options);
+    const torch::Tensor u = UniformDraws(NeighbourhoodKeys(points, 1), 0, samples, 1);
+    // searchsorted gives k - 1, the index of the k-th smallest key.
+    const torch::Tensor k_minus_1 = torch::searchsorted(cdf, u, false, /*right=*/true);
+    const torch::Tensor order = UniformDraws(NeighbourhoodKeys(points, 2), 0, samples, g);
+    const torch::Tensor threshold = std::get<0>(order.sort(2)).gather(2, k_minus_1);
+    xi = order.le(threshold).to(torch::kDouble);
+    // Samples 0 and 1: all kept, all removed, the efficiency anchors.
+    for (int64_t s = 0; s < std::min<int64_t>(samples, 2); ++s) {
+      xi.select(1, s).fill_(s == 0 ? 1.0 : 0.0);
+      weights.select(1, s).fill_(1e6);
+    }
+  } else {  // one group or none: every sample is an anchor, kept and removed in turn
+    xi = torch::arange(samples, options).remainder(2).eq(0).to(torch::kDouble)
+             .view({1, samples, 1}).expand({n, samples, g}).contiguous();
+    weights.fill_(1e6);
+  }
   return {xi, weights};
 }
 
 torch::Tensor ShapleyCoalitionsNeighbourhood::Origin(const PointBatch& points) const {
-  return torch::ones({points.size(), Dimension(points.input_shape)}, torch::kDouble);
+  return torch::ones({points.size(), Dimension(points.input_shape)},
+                     points.flat.options().dtype(torch::kDouble));
 }
 
 }  // namespace lfa

@@ -13,8 +13,8 @@
 #
 # Stages: 0 unpack the kit, 1 report the machine (GPU, compilers, torch and its C++ ABI), 2 configure
 # a Release Ninja build in build-gpu/ that takes everything but Torch from the kit, 3 build lfa,
-# lfa_tests and lfa_benchmarks, 4 run the whole lfa_tests (OracleTest.CudaGivesTheCpuNumbers must
-# run, not skip), 5 run `lfa bench` on the CPU and with --device cuda, 6 images (when the kit holds
+# lfa_tests and lfa_benchmarks, 4 run the whole lfa_tests (OracleTest.CudaGivesTheCpuNumbers and
+# CounterRandom.CudaGivesTheCpuDraws must run, not skip), 5 run `lfa bench` on the CPU and with --device cuda, 6 images (when the kit holds
 # the Fashion-MNIST training files and a zoo cache in .gpu/cache): the CNN bench on cpu and cuda and
 # `lfa study images --device cuda`. A failing stage is reported
 # and the later stages still run where they can; the summary at the end lists what failed and the
@@ -220,14 +220,17 @@ if [ -x "$build/lfa_tests" ]; then
     notes+=("lfa_tests without $crashed: exit $rc, ${counts:-no counts}")
     sed -n '/^\[==========\] .* ran\./,$p' "$out/tests.log" | tail -n 20
   fi
-  if grep -q '^\[       OK \] OracleTest.CudaGivesTheCpuNumbers' "$out/tests.log"; then
-    echo "OracleTest.CudaGivesTheCpuNumbers: ran and passed"
-    notes+=("OracleTest.CudaGivesTheCpuNumbers ran and passed")
-  else
-    cuda_test=OracleTest.CudaGivesTheCpuNumbers
-    sed -n "/^\[ RUN      \] $cuda_test/,/^\[ *[A-Z]* *\] $cuda_test/p" "$out/tests.log" | head -n 30
-    fail "OracleTest.CudaGivesTheCpuNumbers did not run and pass"
-  fi
+  # The CUDA checks that skip on a CPU-only machine must run here: the Oracle's numbers and the
+  # counter-based random draws (framework/counter_random.h) on the device.
+  for cuda_test in OracleTest.CudaGivesTheCpuNumbers CounterRandom.CudaGivesTheCpuDraws; do
+    if grep -q "^\[       OK \] $cuda_test" "$out/tests.log"; then
+      echo "$cuda_test: ran and passed"
+      notes+=("$cuda_test ran and passed")
+    else
+      sed -n "/^\[ RUN      \] $cuda_test/,/^\[ *[A-Z]* *\] $cuda_test/p" "$out/tests.log" | head -n 30
+      fail "$cuda_test did not run and pass"
+    fi
+  done
 else
   fail "no lfa_tests binary to run"
 fi

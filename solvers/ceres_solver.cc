@@ -96,6 +96,13 @@ nlohmann::json CeresSolver::ToJson() const {
 }
 
 FitResult CeresSolver::Fit(const LocalProblem& problem, const Surrogate& surrogate) const {
+  const torch::Device device = problem.xi.device();
+  if (!device.is_cpu()) {  // Ceres works on host memory: solve there, answer on the device
+    FitResult result = Fit(problem.To(torch::kCPU), surrogate);
+    for (torch::Tensor* t : {&result.params, &result.loss, &result.r2, &result.ridge})
+      *t = t->to(device);
+    return result;
+  }
   if (problem.response == LocalProblem::Response::kGradients && surrogate.is_single_index())
     return FitSingleIndexGradientMatching(problem, surrogate, options_);
   const int64_t n = problem.points(), p = surrogate.NumParameters(problem.dimension());

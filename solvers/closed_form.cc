@@ -1,5 +1,8 @@
 #include "solvers/closed_form.h"
 
+#include <algorithm>
+#include <vector>
+
 #include <ATen/Parallel.h>
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
@@ -45,70 +48,94 @@ torch::Tensor R2(const torch::Tensor& sse, const torch::Tensor& sst, const torch
   return torch::where(sst <= tiny, (sse <= tiny).to(torch::kDouble), 1 - sse / sst.clamp_min(1e-300));
 }
 
+// The per-point normal equations A_i beta = c_i, factored on the host: a Cholesky factorisation
+// per point, redone with a ridge when the pivots say the system is singular. The factors are kept
+// for the refinement step.
+class NormalSystems {
+ public:
+  NormalSystems(const torch::Tensor& normal, const ClosedFormOptions& options)
+      : factors_(normal.size(0)), ridge_(torch::zeros({normal.size(0)}, torch::kDouble)) {
+    const torch::Tensor a = normal.to(torch::kCPU).contiguous();
+    const int64_t n = a.size(0), p = a.size(1);
+    const double* data = a.data_ptr<double>();
+    double* ridge = ridge_.data_ptr<double>();
+    at::parallel_for(0, n, 16, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) {
+        const Eigen::Map<const Eigen::MatrixXd> system(data + i * p * p, p, p);
+        Eigen::LLT<Eigen::MatrixXd>& cholesky = factors_[i];
+        cholesky.compute(system);
+        bool singular = cholesky.info() != Eigen::Success;
+        if (!singular) {
+          const Eigen::VectorXd pivots = cholesky.matrixLLT().diagonal().array().square();
+          singular = !(pivots.maxCoeff() > 0) ||
+                     !(pivots.minCoeff() / pivots.maxCoeff() >= options.rank_tolerance);
+        }
+        if (singular) {
+          ridge[i] = options.ridge * std::max(system.diagonal().mean(), 1e-300);
+          cholesky.compute(system + ridge[i] * Eigen::MatrixXd::Identity(p, p));
+        }
+      }
+    });
+  }
+
+  // beta_i = A_i^-1 c_i for rhs [N, p] (any device): [N, p] on the rhs' device.
+  torch::Tensor Solve(const torch::Tensor& rhs) const {
+    const torch::Tensor c = rhs.to(torch::kCPU).contiguous();
+    const int64_t n = c.size(0), p = c.size(1);
+    torch::Tensor beta = torch::empty({n, p}, torch::kDouble);
+    const double* in = c.data_ptr<double>();
+    double* out = beta.data_ptr<double>();
+    at::parallel_for(0, n, 64, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i)
+        Eigen::Map<Eigen::VectorXd>(out + i * p, p) =
+            factors_[i].solve(Eigen::Map<const Eigen::VectorXd>(in + i * p, p));
+    });
+    return beta.to(rhs.device());
+  }
+
+  const torch::Tensor& ridge() const { return ridge_; }
+
+ private:
+  std::vector<Eigen::LLT<Eigen::MatrixXd>> factors_;
+  torch::Tensor ridge_;
+};
+
+// Z^T v per point for Zw^T [N, p, S] and v [N, S]: [N, p].
+torch::Tensor Project(const torch::Tensor& zw_t, const torch::Tensor& v) {
+  return torch::bmm(zw_t, v.unsqueeze(2)).squeeze(2);
+}
+
 }  // namespace
 
 FitResult WeightedLeastSquares(const torch::Tensor& x, const torch::Tensor& w,
                                const torch::Tensor& y, bool intercept,
                                const ClosedFormOptions& options) {
-  // Per point, in parallel: the normal equations of z = [x, 1] by a symmetric rank-S update
-  // (half the flops of a general product, no [N, S, p] copy of the design), a Cholesky solve,
-  // and the diagnostics: SSE from the weighted residuals (one S x p product; the expansion through
-  // the normal equations would lose the small losses of near-exact fits to cancellation),
-  //   SST = y'Wy - (1'Wy)^2 / 1'W1.
-  using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  const torch::Tensor xc = x.contiguous(), wc = w.contiguous(), yc = y.contiguous();
-  const int64_t n = xc.size(0), s = xc.size(1), d = xc.size(2), p = d + (intercept ? 1 : 0);
-  FitResult result = ZeroFitResult(n, p);
-  result.loss = torch::empty({n}, torch::kDouble);
-  result.r2 = torch::empty({n}, torch::kDouble);
-  const double* xp = xc.data_ptr<double>();
-  const double* wp = wc.data_ptr<double>();
-  const double* yp = yc.data_ptr<double>();
-  double* params = result.params.data_ptr<double>();
-  double* ridge = result.ridge.data_ptr<double>();
-  double* loss = result.loss.data_ptr<double>();
-  double* r2 = result.r2.data_ptr<double>();
-  at::parallel_for(0, n, 1, [&](int64_t begin, int64_t end) {
-    RowMajor weighted(s, p);
-    for (int64_t i = begin; i < end; ++i) {
-      const Eigen::Map<const RowMajor> xi(xp + i * s * d, s, d);
-      const Eigen::Map<const Eigen::VectorXd> wi(wp + i * s, s), yi(yp + i * s, s);
-      const Eigen::VectorXd root = wi.cwiseSqrt();
-      weighted.leftCols(d) = root.asDiagonal() * xi;
-      if (intercept) weighted.col(d) = root;
-      Eigen::MatrixXd normal = Eigen::MatrixXd::Zero(p, p);
-      normal.selfadjointView<Eigen::Lower>().rankUpdate(weighted.transpose());
-      normal = normal.selfadjointView<Eigen::Lower>();
-      const Eigen::VectorXd root_y = root.cwiseProduct(yi);
-      const Eigen::VectorXd rhs = weighted.transpose() * root_y;
-      Eigen::LLT<Eigen::MatrixXd> cholesky(normal);
-      bool singular = cholesky.info() != Eigen::Success;
-      if (!singular) {
-        const Eigen::VectorXd pivots = cholesky.matrixLLT().diagonal().array().square();
-        singular = !(pivots.maxCoeff() > 0) ||
-                   !(pivots.minCoeff() / pivots.maxCoeff() >= options.rank_tolerance);
-      }
-      if (singular) {
-        ridge[i] = options.ridge * std::max(normal.diagonal().mean(), 1e-300);
-        cholesky.compute(normal + ridge[i] * Eigen::MatrixXd::Identity(p, p));
-      }
-      // One step of iterative refinement with the residual computed from the data (not from the
-      // rounded normal matrix): the semi-normal-equations fix that brings the accuracy of
-      // ill-conditioned fits (LIME kernels spanning many magnitudes) close to a QR solve.
-      Eigen::VectorXd beta = cholesky.solve(rhs);
-      Eigen::VectorXd residual = root_y - weighted * beta;
-      beta += cholesky.solve(weighted.transpose() * residual);
-      residual = root_y - weighted * beta;
-      Eigen::Map<Eigen::VectorXd>(params + i * p, p) = beta;
-      const double total = std::max(wi.sum(), 1e-300);
-      const double yy = root_y.squaredNorm(), wy = wi.dot(yi);
-      const double sse = residual.squaredNorm() / total;
-      const double sst = std::max(0.0, yy - wy * wy / total) / total;
-      const double tiny = 1e-12 * (1 + yy / total);
-      loss[i] = sse;
-      r2[i] = sst <= tiny ? (sse <= tiny ? 1.0 : 0.0) : 1 - sse / sst;
-    }
-  });
+  // On the samples' device, for all points at once: the normal equations of z = [x, 1] by one
+  // batched product, A = Z'WZ and c = Z'Wy. On the host: the small p x p systems. Then one step
+  // of iterative refinement with the residual computed from the data (not from the rounded normal
+  // matrix): the semi-normal-equations fix that brings the accuracy of ill-conditioned fits (LIME
+  // kernels spanning many magnitudes) close to a QR solve. Diagnostics: SSE from the weighted
+  // residuals (the expansion through the normal equations would lose the small losses of
+  // near-exact fits to cancellation), SST = y'Wy - (1'Wy)^2 / 1'W1.
+  const int64_t n = x.size(0), s = x.size(1);
+  const torch::Tensor z =
+      intercept ? torch::cat({x, torch::ones({n, s, 1}, x.options())}, 2) : x;
+  const torch::Tensor zw_t = (z * w.unsqueeze(2)).transpose(1, 2);  // [N, p, S]
+  const NormalSystems systems(torch::bmm(zw_t, z), options);
+  torch::Tensor beta = systems.Solve(Project(zw_t, y));
+  const auto residual = [&] { return y - torch::bmm(z, beta.unsqueeze(2)).squeeze(2); };
+  beta += systems.Solve(Project(zw_t, residual()));
+  const torch::Tensor r = residual();
+  const torch::Tensor total = w.sum(1).clamp_min(1e-300);
+  const torch::Tensor yy = (w * y * y).sum(1) / total, wy = (w * y).sum(1) / total;
+  const torch::Tensor sse = (w * r * r).sum(1) / total;
+  const torch::Tensor sst = (yy - wy * wy).clamp_min(0);
+  FitResult result;
+  result.params = beta;
+  result.ridge = systems.ridge().to(x.device());
+  result.iterations = torch::zeros({n}, torch::kLong);
+  result.loss = sse;
+  result.r2 = R2(sse, sst, yy);
   return result;
 }
 
@@ -125,7 +152,8 @@ FitResult ClosedFormSolver::Fit(const LocalProblem& problem, const Surrogate& su
     const torch::Tensor total_weight = problem.weights.sum(1).clamp_min(1e-300);
     const torch::Tensor mean = (problem.responses * w).sum(1) / total_weight.unsqueeze(1);
     const torch::Tensor energy = (problem.responses.square() * w).sum({1, 2}) / total_weight;
-    result = ZeroFitResult(n, surrogate.NumParameters(problem.dimension()));
+    result = ZeroFitResult(n, surrogate.NumParameters(problem.dimension()),
+                           problem.responses.device());
     result.params.slice(1, 0, problem.dimension()).copy_(mean);
     result.loss = ((problem.responses - mean.unsqueeze(1)).square() * w).sum({1, 2}) / total_weight;
     result.r2 = R2(result.loss, energy, energy);

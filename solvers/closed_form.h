@@ -3,10 +3,12 @@
 //   squared loss:        w = argmin sum_s pi_s (y_s - w.z_s)^2,  z = [xi, 1]:  (Z'WZ) w = Z'Wy
 //   gradient matching:   w = sum_s pi_s J_s / sum_s pi_s          (intercept reported as 0)
 //
-// The normal equations of all N points are formed with one batched matrix product and solved by a
-// batched Cholesky factorisation. A point whose system is singular or nearly so (a feature never
-// varied, fewer distinct samples than parameters) is solved again with a ridge
-// lambda = ridge * trace(A) / p added to the diagonal; lambda is reported in FitResult::ridge.
+// The normal equations of all N points are formed on the samples' device with one batched matrix
+// product (Z'WZ and Z'Wy for every point at once); only the small p x p systems go to the host,
+// where each is solved by a Cholesky factorisation and refined once against the data's residual.
+// A point whose system is singular or nearly so (a feature never varied, fewer distinct samples
+// than parameters) is solved again with a ridge lambda = ridge * trace(A) / p added to the
+// diagonal; lambda is reported in FitResult::ridge. Results stay on the samples' device.
 //
 //   ClosedFormSolver solver({.rank_tolerance = 1e-12});
 //   FitResult fit = solver.Fit(problem, LinearSurrogate());
@@ -44,8 +46,8 @@ class ClosedFormSolver : public Solver {
 };
 
 // Batched weighted least squares of y on [x, 1] (or x alone without intercept): x [N, S, d],
-// w [N, S], y [N, S] -> coefficients [N, d (+1)], ridge added, loss and R² (computed from the
-// normal equations, without another pass over the samples).
+// w [N, S], y [N, S] (float64, any device) -> coefficients [N, d (+1)], ridge added, loss and R²,
+// on the same device (iterations on the CPU).
 FitResult WeightedLeastSquares(const torch::Tensor& x, const torch::Tensor& w,
                                const torch::Tensor& y, bool intercept,
                                const ClosedFormOptions& options = {});

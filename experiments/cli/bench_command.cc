@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <vector>
 
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/autograd.h>
@@ -16,7 +20,9 @@
 #include "experiments/io/idx.h"
 #include "explainers/recipes.h"
 #include "framework/errors.h"
+#include "framework/explainer.h"
 #include "framework/feature_groups.h"
+#include "framework/oracle.h"
 
 namespace lfa {
 namespace {
@@ -57,9 +63,41 @@ void BareQueries(Model& model, const torch::Tensor& rows, int64_t values, int64_
   if (rows.is_cuda()) torch::cuda::synchronize();
 }
 
+// The bare queries' batch sizes to try: the override alone, or the Oracle's choices for values and
+// gradients and two fixed sizes, so that the ratio is against the model at its best batch size.
+std::vector<int64_t> BareBatches(Oracle& oracle, const std::vector<int64_t>& shape,
+                                 int64_t override_rows) {
+  if (override_rows > 0) return {override_rows};
+  std::vector<int64_t> batches = {oracle.BatchRows(shape, QueryKind::kValues),
+                                  oracle.BatchRows(shape, QueryKind::kGradients), 1000, 10000};
+  std::sort(batches.begin(), batches.end());
+  batches.erase(std::unique(batches.begin(), batches.end()), batches.end());
+  return batches;
+}
+
 }  // namespace
 
-void RunBench(const BenchCommandOptions& options) {
+namespace {
+
+// One row of the table: the explainer's median time and its bare queries' at the best batch size.
+struct BenchRow {
+  std::string explainer;
+  double seconds = 0;
+  int64_t value_rows = 0, gradient_rows = 0;
+  double bare_seconds = 0;
+  int64_t bare_batch = 0;
+};
+
+// What every measurement shares: the model, the points and the bare queries' input rows.
+struct BenchSetup {
+  std::shared_ptr<Model> model;
+  std::string description;
+  std::vector<int64_t> shape;
+  PointBatch batch;
+  torch::Tensor rows;  // [pool, *shape] on the device, in the model's dtype
+};
+
+BenchSetup LoadBenchSetup(const BenchCommandOptions& options) {
   std::string model_path = options.model, data_path = options.data;
   if (model_path.empty() || data_path.empty()) {
     const auto dir = DataDirFromEnvironment();
@@ -67,48 +105,130 @@ void RunBench(const BenchCommandOptions& options) {
     if (model_path.empty()) model_path = PaperModelPath(*dir, "heloc", "ffnnA");
     if (data_path.empty()) data_path = PaperPointsPath(*dir, "heloc");
   }
-  if (options.samples < 1) Fail("--samples must be > 0, got ", options.samples);
-  if (options.repeats < 1) Fail("--repeats must be > 0, got ", options.repeats);
-  if (options.patch < 0) Fail("--patch must be >= 0 (0: no groups), got ", options.patch);
-  if (!options.out.empty()) CheckOutputPath(options.out);
-  std::vector<Implementation> implementations;
-  if (options.implementation == "both") {
-    implementations = {Implementation::kLfa, Implementation::kClassic};
-  } else {
-    implementations = {ParseImplementation(options.implementation)};
-  }
-
   const OpenedModel opened = OpenModel(model_path, {.cache_dir = options.cache_dir});
-  const std::shared_ptr<Model> model = opened.model;
-  const Points data = ReadPoints({.path = data_path, .rows = options.rows,
-                                  .label_column = LooksLikeIdx(data_path) ? "" : options.label_column},
-                                 model->input_shape());
-  const torch::Tensor& points = data.values;  // [n, *shape]
-  const int64_t n = points.size(0);
-  const FeatureGroups groups =
-      options.patch > 0 ? FeatureGroups::Patches(options.patch) : FeatureGroups();
-  Oracle oracle(model, OracleOptions{.device = options.device, .max_batch_rows = options.batch_size});
-  const PointBatch batch = MakePointBatch(points, /*seed=*/0, data.first_row);
-  const torch::Tensor targets = Targets(0, n);
-  // Rows for the bare queries: the points with a little noise, on the device, in the model dtype.
+  const Points data = ReadPoints(
+      {.path = data_path, .rows = options.rows,
+       .label_column = LooksLikeIdx(data_path) ? "" : options.label_column},
+      opened.model->input_shape());
+  BenchSetup setup{opened.model, opened.description, data.shape,
+                   MakePointBatch(data.values, /*seed=*/0, data.first_row), {}};
+  // Rows for the bare queries: the points with a little noise (RunBench moves them to the device).
+  const int64_t n = data.values.size(0);
   const int64_t pool = std::min<int64_t>(n * options.samples, 200000);
   std::vector<int64_t> pool_shape = {pool};
   pool_shape.insert(pool_shape.end(), data.shape.begin(), data.shape.end());
-  const torch::Tensor flat = batch.flat;
-  const torch::Tensor rows =
-      (flat.repeat({(pool + n - 1) / n, 1}).slice(0, 0, pool) +
-       0.01 * torch::randn({pool, flat.size(1)}, torch::kDouble))
-          .reshape(pool_shape)
-          .to(oracle.device(), model->dtype());
+  const torch::Tensor& flat = setup.batch.flat;
+  setup.rows = (flat.repeat({(pool + n - 1) / n, 1}).slice(0, 0, pool) +
+                0.01 * torch::randn({pool, flat.size(1)}, torch::kDouble))
+                   .reshape(pool_shape)
+                   .to(setup.model->dtype());
+  return setup;
+}
 
-  std::printf("lfa bench: %s, %lld points x %lld samples, batch %lld, median of %lld, %d thread(s)\n",
-              opened.description.c_str(), static_cast<long long>(n), static_cast<long long>(options.samples),
-              static_cast<long long>(options.batch_size), static_cast<long long>(options.repeats),
-              at::get_num_threads());
-  std::printf("%-28s %10s %12s %12s %12s %8s\n", "explainer", "seconds", "value_rows",
-              "grad_rows", "bare_secs", "ratio");
+// Times `explainer` and its bare queries, interleaved: the explainer, then the bare queries at
+// each candidate batch size, `repeats` times; medians, the best batch size's bare time.
+BenchRow BenchExplainer(const Explainer& explainer, Oracle& oracle, const BenchSetup& setup,
+                        const std::vector<int64_t>& bare_batches, int64_t repeats) {
+  const torch::Tensor targets = Targets(0, setup.batch.size());
+  oracle.ResetQueries();
+  explainer.Explain(oracle, setup.batch, targets);  // warm-up, and the query counts
+  BenchRow row{explainer.name(), 0, oracle.value_queries(), oracle.gradient_queries(), 0, 0};
+  std::vector<double> explain_times;
+  std::vector<std::vector<double>> bare_times(bare_batches.size());
+  for (int64_t r = 0; r < repeats; ++r) {
+    explain_times.push_back(Seconds([&] { explainer.Explain(oracle, setup.batch, targets); }));
+    for (size_t b = 0; b < bare_batches.size(); ++b)
+      bare_times[b].push_back(Seconds([&] {
+        BareQueries(*setup.model, setup.rows, row.value_rows, row.gradient_rows, bare_batches[b]);
+      }));
+  }
+  row.seconds = Median(explain_times);
+  for (size_t b = 0; b < bare_batches.size(); ++b) {
+    const double median = Median(bare_times[b]);
+    if (b == 0 || median < row.bare_seconds)
+      std::tie(row.bare_seconds, row.bare_batch) = std::make_pair(median, bare_batches[b]);
+  }
+  return row;
+}
+
+// --sweep: the model's bare cost per row at batch sizes 2^4 .. 2^16, for both query kinds, with
+// the bytes of the batch as the Oracle counts them: the measurement behind kCpuBatchBytes.
+void Sweep(Oracle& oracle, const BenchSetup& setup, int64_t repeats) {
+  const int64_t value_bytes = oracle.RowBytes(setup.shape, QueryKind::kValues);
+  const int64_t gradient_bytes = oracle.RowBytes(setup.shape, QueryKind::kGradients);
+  std::printf("row bytes: %lld values, %lld gradients\n", static_cast<long long>(value_bytes),
+              static_cast<long long>(gradient_bytes));
+  std::printf("%10s %12s %12s %12s %12s\n", "batch", "value_MiB", "value_us", "grad_MiB",
+              "grad_us");
+  const int64_t rows = std::min<int64_t>(setup.rows.size(0), 65536);
+  for (int64_t batch = 16; batch <= rows; batch *= 4) {
+    std::vector<double> values, gradients;
+    for (int64_t r = 0; r < repeats; ++r) {
+      values.push_back(Seconds([&] { BareQueries(*setup.model, setup.rows, rows, 0, batch); }));
+      gradients.push_back(
+          Seconds([&] { BareQueries(*setup.model, setup.rows, 0, rows, batch); }));
+    }
+    const double mib = static_cast<double>(batch) / (1 << 20);
+    std::printf("%10lld %12.2f %12.3f %12.2f %12.3f\n", static_cast<long long>(batch),
+                mib * static_cast<double>(value_bytes), Median(values) / rows * 1e6,
+                mib * static_cast<double>(gradient_bytes), Median(gradients) / rows * 1e6);
+  }
+}
+
+void PrintRow(const BenchRow& row) {
+  std::printf("%-28s %10.4f %12lld %12lld %12.4f %10lld %8.2f\n", row.explainer.c_str(),
+              row.seconds, static_cast<long long>(row.value_rows),
+              static_cast<long long>(row.gradient_rows), row.bare_seconds,
+              static_cast<long long>(row.bare_batch), row.seconds / row.bare_seconds);
+  std::fflush(stdout);
+}
+
+void WriteBenchCsv(const std::string& path, const std::vector<BenchRow>& rows) {
   std::vector<std::string> names;
-  std::vector<double> rows_out;
+  std::vector<double> values;
+  for (const BenchRow& row : rows) {
+    names.push_back(row.explainer);
+    values.insert(values.end(), {row.seconds, static_cast<double>(row.value_rows),
+                                 static_cast<double>(row.gradient_rows), row.bare_seconds,
+                                 static_cast<double>(row.bare_batch),
+                                 row.seconds / row.bare_seconds});
+  }
+  WriteCsv(path,
+           {"explainer", "seconds", "value_rows", "gradient_rows", "bare_seconds", "bare_batch",
+            "ratio"},
+           torch::tensor(values, torch::kDouble).reshape({-1, 6}), names);
+}
+
+}  // namespace
+
+void RunBench(const BenchCommandOptions& options) {
+  if (options.samples < 1) Fail("--samples must be > 0, got ", options.samples);
+  if (options.repeats < 1) Fail("--repeats must be > 0, got ", options.repeats);
+  if (options.patch < 0) Fail("--patch must be >= 0 (0: no groups), got ", options.patch);
+  if (options.batch_size < 0)
+    Fail("--batch-size must be >= 0 (0: the Oracle's choice), got ", options.batch_size);
+  if (!options.out.empty()) CheckOutputPath(options.out);
+  std::vector<Implementation> implementations = {Implementation::kLfa, Implementation::kClassic};
+  if (options.implementation != "both")
+    implementations = {ParseImplementation(options.implementation)};
+  BenchSetup setup = LoadBenchSetup(options);
+  Oracle oracle(setup.model, {.device = options.device, .max_batch_rows = options.batch_size});
+  setup.rows = setup.rows.to(oracle.device());
+  const std::vector<int64_t> bare_batches = BareBatches(oracle, setup.shape, options.batch_size);
+  std::printf("lfa bench: %s, %lld points x %lld samples, batch %lld values / %lld gradients,"
+              " median of %lld, %d thread(s), %s\n",
+              setup.description.c_str(), static_cast<long long>(setup.batch.size()),
+              static_cast<long long>(options.samples),
+              static_cast<long long>(oracle.BatchRows(setup.shape, QueryKind::kValues)),
+              static_cast<long long>(oracle.BatchRows(setup.shape, QueryKind::kGradients)),
+              static_cast<long long>(options.repeats), at::get_num_threads(),
+              oracle.device().str().c_str());
+  if (options.sweep) Sweep(oracle, setup, options.repeats);
+  std::printf("%-28s %10s %12s %12s %12s %10s %8s\n", "explainer", "seconds", "value_rows",
+              "grad_rows", "bare_secs", "bare_batch", "ratio");
+  const FeatureGroups groups =
+      options.patch > 0 ? FeatureGroups::Patches(options.patch) : FeatureGroups();
+  std::vector<BenchRow> rows;
   double total = 0;
   for (Implementation implementation : implementations) {
     for (const std::string& method : MethodNames()) {
@@ -117,33 +237,13 @@ void RunBench(const BenchCommandOptions& options) {
       recipe.samples = options.samples;
       if (method == "lime" || method == "kernelshap" || method == "occlusion") recipe.groups = groups;
       const auto explainer = MakeExplainer(method, recipe, implementation);
-      oracle.ResetQueries();
-      explainer->Explain(oracle, batch, targets);  // warm-up, and the query counts
-      const int64_t values = oracle.value_queries(), gradients = oracle.gradient_queries();
-      std::vector<double> explain_times, bare_times;
-      for (int64_t r = 0; r < options.repeats; ++r) {
-        explain_times.push_back(Seconds([&] { explainer->Explain(oracle, batch, targets); }));
-        bare_times.push_back(Seconds([&] {
-          BareQueries(*model, rows, values, gradients, options.batch_size);
-        }));
-      }
-      const double seconds = Median(explain_times), bare = Median(bare_times);
-      total += seconds;
-      std::printf("%-28s %10.4f %12lld %12lld %12.4f %8.2f\n", explainer->name().c_str(), seconds,
-                  static_cast<long long>(values), static_cast<long long>(gradients), bare,
-                  seconds / bare);
-      std::fflush(stdout);
-      names.push_back(explainer->name());
-      rows_out.insert(rows_out.end(), {seconds, static_cast<double>(values),
-                                       static_cast<double>(gradients), bare, seconds / bare});
+      rows.push_back(BenchExplainer(*explainer, oracle, setup, bare_batches, options.repeats));
+      PrintRow(rows.back());
+      total += rows.back().seconds;
     }
   }
   std::printf("%-28s %10.4f\n", "total", total);
-  if (!options.out.empty()) {
-    WriteCsv(options.out,
-                       {"explainer", "seconds", "value_rows", "gradient_rows", "bare_seconds", "ratio"},
-                       torch::tensor(rows_out, torch::kDouble).reshape({-1, 5}), names);
-  }
+  if (!options.out.empty()) WriteBenchCsv(options.out, rows);
 }
 
 namespace {
@@ -164,10 +264,13 @@ class BenchCommand : public Command {
     app.add_option("--cache-dir", o.cache_dir, "zoo model cache (default LFA_CACHE_DIR)");
     app.add_option("--samples", o.samples, "perturbations per point (default 1000)");
     app.add_option("--repeats", o.repeats, "timed runs, median reported (default 5)");
-    app.add_option("--batch-size", o.batch_size, "rows per model call (default 10000)");
+    app.add_option("--batch-size", o.batch_size,
+                   "rows per model call (default 0: the Oracle's choice; bare queries: the best of"
+                   " it, 1000 and 10000)");
     app.add_option("--implementation", o.implementation, "lfa, classic or both");
     app.add_option("--device", o.device, "cpu (default) or cuda");
     app.add_option("--out", o.out, "optional CSV of the table");
+    app.add_flag("--sweep", o.sweep, "first print the bare cost per row at batch sizes 16..65536");
   }
   void Run() override { RunBench(options_); }
 

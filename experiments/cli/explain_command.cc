@@ -107,7 +107,8 @@ std::unique_ptr<Explainer> ChooseExplainer(const ExplainCommandOptions& options,
 // The flags that need no file: checked before anything is loaded.
 void CheckCommandFlags(const ExplainCommandOptions& options) {
   if (options.out.empty()) Fail("--out is required");
-  if (options.batch_size < 1) Fail("--batch-size must be > 0, got ", options.batch_size);
+  if (options.batch_size && *options.batch_size < 1)
+    Fail("--batch-size must be > 0, got ", *options.batch_size);
   if (options.output_index < 0) Fail("--output-index must be >= 0, got ", options.output_index);
   if (options.points_per_step < 1)
     Fail("points per step must be > 0, got ", options.points_per_step);
@@ -249,7 +250,7 @@ void RunExplain(const ExplainCommandOptions& options) {
                       opened.model->input_shape());
     if (options.baseline == "mean") explainer = ChooseExplainer(options, data.values);
     Oracle oracle(opened.model, OracleOptions{.device = DeviceForRank(options.device, world),
-                                              .max_batch_rows = options.batch_size});
+                                              .max_batch_rows = options.batch_size.value_or(0)});
     CheckModelFitsData(options, *opened.model, data, oracle);
     local = ExplainInSteps(*explainer, oracle, data, options,
                            BlockShard(data.values.size(0), world.rank(), world.size(),
@@ -312,7 +313,8 @@ void ExplainCommand::AddOptions(CLI::App& app) {
   app.add_option("--layer", o.layer, "CAM layer (default: the last spatial layer)");
   app.add_option("--output-index", o.output_index, "model output explained (default 0)");
   app.add_option("--device", o.device, "cpu (default) or cuda");
-  app.add_option("--batch-size", o.batch_size, "rows per model call (default 10000)");
+  app.add_option("--batch-size", o.batch_size,
+                 "rows per model call (default: sized from a byte budget)");
   app.add_option("--heatmaps", o.heatmaps, "directory for one PNG montage per row");
   app.add_option("--cache-dir", o.cache_dir, "zoo model cache (default LFA_CACHE_DIR)");
   app.add_option("--out", o.out, "output CSV file")->required();

@@ -63,7 +63,7 @@ struct ExplainCommandOptions {
   std::string layer;                 // CAM methods: layer name (default: last spatial layer)
   int64_t output_index = 0;
   std::string device = "cpu";
-  int64_t batch_size = 10000;        // rows per model call
+  std::optional<int64_t> batch_size;  // rows per model call (default: the Oracle's byte budget)
   std::string heatmaps;              // directory for PNG montages (images only)
   std::string cache_dir;             // zoo model cache (default LFA_CACHE_DIR or ~/.cache/lfa)
   std::string out;                   // output CSV (required)

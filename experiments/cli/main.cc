@@ -6,6 +6,7 @@
 #include "experiments/cli/demo_command.h"
 #include "experiments/cli/explain_command.h"
 #include "experiments/cli/info_command.h"
+#include "experiments/cli/zoo_export_command.h"
 #include "experiments/command/program.h"
 #include "experiments/studies/choose/choose_command.h"
 #include "experiments/studies/images/images_command.h"
@@ -27,5 +28,6 @@ int main(int argc, char** argv) {
   program.Add("study", study, MakeImageStudyCommand());
   program.Add("study", study, MakeLocalisationStudyCommand());
   program.Add("study", study, MakeRoarStudyCommand());
+  program.Add("zoo", "the model zoo: export its networks", MakeZooExportCommand());
   return program.Main(argc, argv);
 }

@@ -4,6 +4,7 @@
 // layer queries (GradientsAtLayer) are checked on f(x) = W (x * x) + b, whose layer "square" has
 // activation x * x and gradient W_target exactly.
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <stdexcept>
@@ -181,26 +182,65 @@ TEST_F(OracleTest, BatchBudgetChangesNothingButTheNumberOfCalls) {
   EXPECT_EQ(large.queries(), 100);
   small.ResetQueries();
   EXPECT_EQ(small.queries(), 0);
-  // A byte budget of three float64 rows of 5 elements: 17 batches for 50 rows.
+  // A byte budget of three rows as RowBytes measures them (its probes run before `calls` is
+  // reset): 17 batches for 50 rows.
+  Oracle bytes(counting);
+  const int64_t row_bytes = bytes.RowBytes({5}, QueryKind::kGradients);
+  EXPECT_GE(row_bytes, 5 * 8) << "at least the row's input";
+  Oracle three_rows(counting, {.max_batch_bytes = 3 * row_bytes});
+  EXPECT_EQ(three_rows.BatchRows({5}, QueryKind::kGradients), 3);
   calls = 0;
-  Oracle bytes(counting, {.max_batch_bytes = 3 * 5 * 8});
-  EXPECT_TRUE(AllClose(bytes.Gradients(inputs_, targets), gradients, 1e-14));
+  EXPECT_TRUE(AllClose(three_rows.Gradients(inputs_, targets), gradients, 1e-14));
   EXPECT_EQ(calls, 17);
-  EXPECT_EQ(bytes.gradient_queries(), 50);
+  EXPECT_EQ(three_rows.gradient_queries(), 50);
+  // max_batch_rows alone overrides the budget; with max_batch_bytes it caps it.
+  Oracle capped(counting, {.max_batch_rows = 2, .max_batch_bytes = 3 * row_bytes});
+  EXPECT_EQ(capped.BatchRows({5}, QueryKind::kGradients), 2);
+  EXPECT_EQ(small.BatchRows({5}, QueryKind::kGradients), 7);
+}
+
+TEST_F(OracleTest, AutomaticBatchesComeFromTheMeasuredRowBytes) {
+  Oracle oracle(f_.Model());
+  const int64_t values = oracle.RowBytes({5}, QueryKind::kValues);
+  const int64_t gradients = oracle.RowBytes({5}, QueryKind::kGradients);
+  EXPECT_GE(values, 5 * 8);
+  EXPECT_GE(gradients, values) << "a backward pass keeps the forward's activations";
+  EXPECT_EQ(oracle.BatchRows({5}, QueryKind::kValues),
+            std::clamp<int64_t>(kCpuBatchBytes / values, 1, kMaxAutomaticRows));
+  EXPECT_EQ(oracle.BatchRows({5}, QueryKind::kGradients),
+            std::clamp<int64_t>(kCpuBatchBytes / gradients, 1, kMaxAutomaticRows));
+  EXPECT_EQ(oracle.queries(), 0) << "probe rows are not counted";
+}
+
+TEST_F(OracleTest, ExplanationsDoNotDependOnTheOraclesBatchSize) {
+  const PointBatch points = MakePointBatch(inputs_.slice(0, 0, 6), /*seed=*/5, /*first_index=*/3);
+  for (const std::string method : {"lime", "kernelshap", "smoothgrad", "integrated_gradients"}) {
+    const auto explainer = MakeExplainer(method, {.samples = 60});
+    Oracle automatic(f_.Model());
+    Oracle seven(f_.Model(), {.max_batch_rows = 7});
+    const Explanation a = explainer->Explain(automatic, points, Targets(0, 6));
+    const Explanation b = explainer->Explain(seven, points, Targets(0, 6));
+    EXPECT_TRUE(SameNumbers(a.attributions, b.attributions)) << method;
+    EXPECT_TRUE(SameNumbers(a.loss, b.loss)) << method;
+    EXPECT_EQ(a.model_queries, b.model_queries) << method;
+  }
 }
 
 TEST_F(OracleTest, RejectsInvalidOptions) {
   std::string error;
-  EXPECT_FALSE(OracleOptions{.max_batch_rows = 0}.IsValid(&error));
+  EXPECT_FALSE(OracleOptions{.max_batch_rows = -1}.IsValid(&error));
   EXPECT_NE(error.find("max_batch_rows"), std::string::npos) << error;
+  EXPECT_NE(error.find("-1"), std::string::npos) << error;
   EXPECT_TRUE(OracleOptions{}.IsValid(&error));
   try {
-    Oracle oracle(f_.Model(), {.max_batch_rows = 0});
+    Oracle oracle(f_.Model(), {.max_batch_rows = -3});
     FAIL() << "expected InvalidInput";
   } catch (const InvalidInput& e) {
     EXPECT_NE(std::string(e.what()).find("max_batch_rows"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(Oracle(f_.Model(), {.max_batch_bytes = 0}), InvalidInput);
+  EXPECT_THROW(Oracle(f_.Model(), {.max_batch_bytes = -1}), InvalidInput);
+  EXPECT_THROW(Oracle(f_.Model(), {.gpu_memory_fraction = 0}), InvalidInput);
+  EXPECT_THROW(Oracle(f_.Model(), {.gpu_memory_fraction = 1.5}), InvalidInput);
   EXPECT_THROW(Oracle(nullptr), InvalidInput);
   EXPECT_THROW(Oracle(f_.Model(), {.device = "abacus"}), InvalidInput);
 }

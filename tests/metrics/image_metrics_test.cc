@@ -97,7 +97,13 @@ struct LinearImages {
         x(RandomNormal({kN, channels, height, width}, seed)),
         weights(RandomNormal({2, channels, height, width}, seed + 1)),
         calls(std::make_shared<int64_t>(0)),
-        oracle(LinearImageModel(weights, intercepts, calls)) {}
+        oracle(LinearImageModel(weights, intercepts, calls)) {
+    // The Oracle measures a row's cost once per shape and query kind with probe calls
+    // (Oracle::RowBytes); run them now, so that `calls` counts the metrics' calls only.
+    oracle.BatchRows({channels, height, width}, QueryKind::kValues);
+    oracle.BatchRows({channels, height, width}, QueryKind::kGradients);
+    *calls = 0;
+  }
 
   // W of each image's target: [N, C, H, W].
   torch::Tensor TargetWeights() const { return weights.index_select(0, targets); }

@@ -416,6 +416,8 @@ std::shared_ptr<AnalyticModel> CountingLinearModel(const torch::Tensor& a,
 TEST_F(PerturbationOnLinearModel, QueriesAllPointsAndDrawsInTwoModelCalls) {
   auto calls = std::make_shared<int64_t>(0);
   Oracle oracle(CountingLinearModel(a_, calls));
+  oracle.BatchRows({a_.numel()}, QueryKind::kValues);  // the row-cost probe (Oracle::RowBytes)
+  *calls = 0;                                          // `calls` counts the metric's calls only
   const int64_t k = 4, draws = 25;
   PerturbationGapCurve(oracle, x_, attributions_, targets_,
                        {.perturbation = "continuous", .k = k, .draws = draws});
@@ -429,6 +431,8 @@ TEST_F(PerturbationOnLinearModel, QueriesAllPointsAndDrawsInTwoModelCalls) {
 TEST_F(PerturbationOnLinearModel, MemoryBudgetSplitsCallsWithoutChangingResults) {
   auto calls = std::make_shared<int64_t>(0);
   Oracle oracle(CountingLinearModel(a_, calls));
+  oracle.BatchRows({a_.numel()}, QueryKind::kValues);  // the row-cost probe (Oracle::RowBytes)
+  *calls = 0;                                          // `calls` counts the metric's calls only
   const int64_t k = 3, draws = 10;
   PerturbationTestOptions options{.perturbation = "continuous", .k = k, .draws = draws, .seed = 2};
   const PerturbationCurve whole =

@@ -124,6 +124,27 @@ TEST_P(NeighbourhoodContract, DecodeIsDifferentiableInXi) {
   EXPECT_TRUE((grad.abs() > 1e-6).all().item<bool>());
 }
 
+TEST_P(NeighbourhoodContract, PullBackIsTheVectorJacobianProductOfDecode) {
+  const PointBatch points = MakePointBatch(Points(3, 9), 1);
+  const torch::Tensor xi = neighbourhood_->Sample(points, kSamples).xi;
+  const torch::Tensor g = RandomNormal({3, kSamples, points.flat.size(1)}, 10);
+  // (d Decode / d xi)^T g by autograd, whatever PullBack does.
+  const torch::Tensor leaf = xi.clone().requires_grad_(true);
+  (neighbourhood_->Decode(points, leaf) * g).sum().backward();
+  EXPECT_TRUE(AllClose(neighbourhood_->PullBack(points, xi, g), leaf.grad(), 1e-12));
+}
+
+TEST_P(NeighbourhoodContract, AFewerSampleRunIsTheStartOfALongerOne) {
+  // Counter-based draws: sample s of point i does not depend on how many samples are drawn
+  // (antithetic pairs and anchors included, when the count is even).
+  const PointBatch points = MakePointBatch(Points(2, 12), 3, /*first_index=*/4);
+  const NeighbourhoodSample all = neighbourhood_->Sample(points, kSamples);
+  const NeighbourhoodSample few = neighbourhood_->Sample(points, kSamples / 2);
+  const int64_t s = few.xi.size(1);
+  EXPECT_TRUE(torch::equal(few.xi, all.xi.slice(1, 0, s)));
+  EXPECT_TRUE(AllClose(few.weights, all.weights.slice(1, 0, s), 1e-12));
+}
+
 TEST_P(NeighbourhoodContract, TypeIsTheRegisteredName) {
   EXPECT_EQ(neighbourhood_->type(), GetParam().type());
 }
