@@ -13,7 +13,7 @@
 #include "experiments/data/paper_data.h"
 #include "experiments/io/atomic_file.h"
 #include "experiments/io/csv.h"
-#include "experiments/io/idx.h"
+#include "experiments/io/input_files.h"
 #include "explainers/recipes.h"
 #include "framework/errors.h"
 #include "framework/feature_groups.h"
@@ -70,7 +70,9 @@ void RunBench(const BenchCommandOptions& options) {
   if (options.samples < 1) Fail("--samples must be > 0, got ", options.samples);
   if (options.repeats < 1) Fail("--repeats must be > 0, got ", options.repeats);
   if (options.patch < 0) Fail("--patch must be >= 0 (0: no groups), got ", options.patch);
-  if (!options.out.empty()) CheckOutputPath(options.out);
+  if (model_path.rfind("zoo:", 0) != 0) NoteInputFile(model_path, "model file");
+  NoteInputFile(data_path, "data file");
+  if (!options.out.empty()) CheckOutputPath(options.out, "--out");
   std::vector<Implementation> implementations;
   if (options.implementation == "both") {
     implementations = {Implementation::kLfa, Implementation::kClassic};
@@ -81,8 +83,10 @@ void RunBench(const BenchCommandOptions& options) {
   const OpenedModel opened = OpenModel(model_path, {.cache_dir = options.cache_dir});
   const std::shared_ptr<Model> model = opened.model;
   const Points data = ReadPoints({.path = data_path, .rows = options.rows,
-                                  .label_column = LooksLikeIdx(data_path) ? "" : options.label_column},
+                                  .label_column = options.label_column,
+                                  .label_column_csv_only = true},
                                  model->input_shape());
+  CheckPointsFinite(data, model->dtype(), "data file '" + data_path + "'");
   const torch::Tensor& points = data.values;  // [n, *shape]
   const int64_t n = points.size(0);
   const FeatureGroups groups =

@@ -8,12 +8,40 @@
 
 #include <ATen/Parallel.h>
 
+#include "experiments/io/input_files.h"
 #include "framework/errors.h"
+#include "framework/interrupt.h"
 
 namespace lfa {
 namespace {
 
 std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+int ReportInterrupted(int signal) {
+  std::fprintf(stderr, "lfa: interrupted by %s\n",
+               SignalName(signal).c_str());
+  return 128 + signal;
+}
+
+// Runs the command; returns the exit code. Every failure is one line on stderr.
+int RunReportingErrors(Command& command) {
+  try {
+    // The inputs the command reads, so that no output replaces one (io/input_files.h).
+    ScopedInputFiles inputs;
+    command.Run();
+  } catch (const Interrupted& e) {
+    return ReportInterrupted(e.signal());
+  } catch (const InvalidInput& e) {
+    std::fprintf(stderr, "lfa: error: %s\n", MessageLine(e.what()).c_str());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "lfa: error: %s\n", MessageLine(e.what()).c_str());
+    return 1;
+  }
+  // A signal after the last check: the outputs are complete, but the run was still interrupted.
+  if (InterruptRequested()) return ReportInterrupted(InterruptSignal());
+  return 0;
+}
 
 std::string Names(const std::vector<CLI::App*>& apps) {
   std::string names;
@@ -78,6 +106,7 @@ std::string Program::UsageError(const CLI::ParseError& error) const {
 }
 
 int Program::Main(int argc, char** argv) {
+  InstallInterruptHandlers();  // Ctrl-C and SIGTERM: exit 130 / 143, no partial output
   SetThreads();
   try {
     app_.parse(argc, argv);
@@ -87,20 +116,8 @@ int Program::Main(int argc, char** argv) {
     std::fprintf(stderr, "lfa: error: %s\n", UsageError(e).c_str());
     return 2;
   }
-  try {
-    for (auto& [app, command] : commands_) {
-      if (app->parsed()) {
-        command->Run();
-        return 0;
-      }
-    }
-  } catch (const InvalidInput& e) {
-    std::fprintf(stderr, "lfa: error: %s\n", FirstLine(e.what()).c_str());
-    return 2;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "lfa: error: %s\n", FirstLine(e.what()).c_str());
-    return 1;
-  }
+  for (auto& [app, command] : commands_)
+    if (app->parsed()) return RunReportingErrors(*command);
   return 0;
 }
 
