@@ -1,7 +1,7 @@
 // The Oracle's guards against silent nonsense: inputs that overflow the model's type, outputs that
 // are NaN or inf, gradient queries of integer models, out-of-memory on the CPU (halved, said once,
 // an error naming the device when one row does not fit), Ctrl-C at the next batch; and the bound
-// that --batch-size keeps on explanations (docs/oracle.md: relative 1e-6).
+// that --batch-size keeps on explanations (docs/models_and_oracle.md: relative 1e-6).
 
 #include <cmath>
 #include <limits>
@@ -173,8 +173,8 @@ std::shared_ptr<Model> Float32Mlp() {
       "float32 mlp", torch::kFloat32);
 }
 
-// docs/oracle.md: explanations at any --batch-size agree within relative 1e-6 of the largest
-// attribution (float32 models round differently in differently shaped matrix products).
+// docs/models_and_oracle.md: explanations at any --batch-size agree within relative 1e-6 of the
+// largest attribution (float32 models round differently in differently shaped matrix products).
 TEST(OracleGuards, BatchSizeChangesExplanationsByLessThanTheDocumentedBound) {
   const std::shared_ptr<Model> model = Float32Mlp();
   const PointBatch points = MakePointBatch(RandomNormal({6, 8}, 7), 3);

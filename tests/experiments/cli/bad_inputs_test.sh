@@ -87,7 +87,7 @@ PY
 printf '{"neighbourhood": {"type": "gaussian", "sigma": "%s"}}\n' "$(head -c 10000 /dev/zero | tr '\0' x)" \
   > long_value.json
 # groups in a spec: 23 features in 12 groups (pairs), KernelSHAP's neighbourhood.
-ids="$(seq 0 22 | awk '{ printf "%s%d", NR > 1 ? "," : "", int($1 / 2) }')"
+ids="$(seq 0 22 | awk '{ printf "%s%d", (NR > 1 ? "," : ""), int($1 / 2) }')"
 printf '{"neighbourhood": {"type": "bernoulli_mask", "kernel": "shapley", "groups": {"type": "explicit", "ids": [%s]}}, "samples": 200}\n' \
   "$ids" > grouped.json
 # --out is one of the inputs: the spec itself.
@@ -178,8 +178,9 @@ expect "--out the model file" 2 "model file" $(explain --explainer lime --out mo
 expect "--out a symbolic link to the data file" 2 "same file" $(explain --explainer lime --out link_to_data.csv)
 expect "--out a hard link to the data file" 2 "same file" $(explain --explainer lime --out hard_link_to_data.csv)
 expect "--out the spec file" 2 "spec file" $(explain --spec gaussian.json --out gaussian.json)
-expect "--heatmaps of a failed run is not left behind" 2 "--output-index" \
-  $(explain --explainer lime --output-index 3 --heatmaps new_heatmaps --out out.csv)
+# The directory is created before the model is opened; the check that fails comes after.
+expect "--heatmaps of a failed run is not left behind" 2 "--heatmaps needs image points" \
+  $(explain --explainer lime --heatmaps new_heatmaps --out out.csv)
 
 # --- signals: exit 128 + signal, nothing written --------------------------------------------
 
