@@ -41,6 +41,12 @@ std::string DtypeName(torch::ScalarType dtype) {
     case torch::kDouble: return "float64";
     case torch::kHalf: return "float16";
     case torch::kBFloat16: return "bfloat16";
+    case torch::kLong: return "int64";
+    case torch::kInt: return "int32";
+    case torch::kShort: return "int16";
+    case torch::kChar: return "int8";
+    case torch::kByte: return "uint8";
+    case torch::kBool: return "bool";
     default: return c10::toString(dtype);
   }
 }

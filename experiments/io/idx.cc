@@ -86,16 +86,16 @@ int64_t TotalBytes(const IdxHeader& header, const std::string& what) {
   return total;
 }
 
-// An uncompressed regular file must hold exactly what its header declares.
-void CheckFileSize(InputStream& in, const IdxHeader& header) {
+// An uncompressed regular file must hold the rows [0, end_row) its header declares: checked
+// before anything is allocated for them (a header may promise terabytes).
+void CheckFileSize(InputStream& in, const IdxHeader& header, int64_t end_row) {
   if (in.file_size() < 0 || in.compressed()) return;
   const int64_t header_bytes = 4 + 4 * static_cast<int64_t>(header.shape.size());
-  const int64_t declared = header_bytes + TotalBytes(header, in.what());
-  if (declared == in.file_size()) return;
-  Fail(in.what(), ": ", declared > in.file_size() ? "truncated data" : "trailing data",
-       " (its header declares ", ShapeText(header.shape), " values of ",
-       c10::elementSize(header.dtype), " byte(s), ", declared,
-       " bytes with the header, but the file holds ", in.file_size(), ")");
+  const int64_t needed = header_bytes + end_row * header.row_bytes;  // <= TotalBytes: no overflow
+  if (needed <= in.file_size()) return;
+  Fail(in.what(), ": truncated data (rows [0, ", end_row, ") of its header's ",
+       ShapeText(header.shape), " values of ", c10::elementSize(header.dtype), " byte(s) need ",
+       needed, " bytes with the header, but the file holds ", in.file_size(), ")");
 }
 
 }  // namespace
@@ -139,7 +139,6 @@ IdxHeader ReadIdxHeader(InputStream& in) {
     if (__builtin_mul_overflow(header.row_bytes, header.shape[d], &header.row_bytes))
       Fail(what, ": its dimensions ", ShapeText(header.shape), " describe more than 2^63 bytes");
   TotalBytes(header, what);
-  CheckFileSize(in, header);
   return header;
 }
 
@@ -151,6 +150,7 @@ torch::Tensor ReadIdxRows(InputStream& in, const IdxHeader& header, int64_t firs
          ") out of bounds for ", rows, " row(s)");
   }
   if (count < 0) count = rows - first;
+  CheckFileSize(in, header, first + count);
   if (in.Skip(first * header.row_bytes) != first * header.row_bytes)
     Fail(what, ": truncated data (cannot reach row ", first, ")");
   const int64_t wanted = count * header.row_bytes;

@@ -11,7 +11,8 @@
 // the path and what is wrong: missing file, bad magic, unknown type, truncated header or data, a
 // row range out of bounds, no values at all (a dimension of size 0), dimensions whose product
 // overflows. A header is checked against the file before anything is allocated: an uncompressed
-// file must hold exactly the bytes its header declares; a gzip file or a pipe, whose decoded size
+// file must hold the bytes of the rows read (its header's promise up to them); a gzip file or a
+// pipe, whose decoded size
 // is unknown, is read in bounded steps, so memory grows only with the data that really arrives.
 // Files are read once, through an InputStream (input_stream.h): pipes work. WriteIdx writes any of
 // those dtypes, gzip-compressed when the path ends in ".gz", atomically (atomic_file.h); it exists

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -38,9 +39,9 @@ std::string JournalLine(const RoarRun& run) {
 }
 
 // The run of one record, found by column name; nothing for a torn or unfinished record (a kill in
-// the middle of a write) or one whose values are not a result: an accuracy or fraction that is
-// NaN or outside [0, 1], a negative time, a seed outside [0, 2^64 - 1]. Such a cell is not
-// trusted: its retrain runs again.
+// the middle of a write) or one whose values are not a result: an accuracy that is NaN, infinite
+// or negative, a fraction outside [0, 1], a negative time, a seed outside [0, 2^64 - 1]. Such a
+// cell is not trusted: its retrain runs again.
 std::optional<RoarRun> ParseRun(const TextTable& journal, const std::vector<std::string>& record) {
   if (record.size() != journal.header.size()) return std::nullopt;
   const auto field = [&](const char* name) -> const std::string& {
@@ -55,8 +56,9 @@ std::optional<RoarRun> ParseRun(const TextTable& journal, const std::vector<std:
   const auto unit = [](const std::optional<double>& value) {
     return value && *value >= 0 && *value <= 1;  // false for NaN too
   };
-  if (!unit(fraction) || !retrain || *retrain < 0 || !seed || !unit(accuracy) || !seconds ||
-      *seconds < 0)
+  const bool accuracy_ok = accuracy && std::isfinite(*accuracy) && *accuracy >= 0;
+  if (!unit(fraction) || !retrain || *retrain < 0 || !seed || !accuracy_ok || !seconds ||
+      !(*seconds >= 0))
     return std::nullopt;
   return RoarRun{.key = field("key"),
                  .cell = {.mode = field("mode"), .method = field("method"), .fraction = *fraction},

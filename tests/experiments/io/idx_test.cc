@@ -121,7 +121,7 @@ TEST_F(IdxTest, ReadsRowRanges) {
 }
 
 TEST_F(IdxTest, MissingFileNamesThePath) {
-  ExpectReadFails(Path("absent-idx1-ubyte.gz"), "not found");
+  ExpectReadFails(Path("absent-idx1-ubyte.gz"), "does not exist");
 }
 
 TEST_F(IdxTest, BadMagicNamesThePath) {

@@ -187,20 +187,22 @@ TEST(RoarStudy, ResumesAfterAnInterrupt) {
   fs::remove_all(resumed);
 }
 
-// A finished line whose accuracy is NaN or outside [0, 1] is not a result: its retrain runs again.
+// A finished line whose accuracy is NaN, infinite or negative is not a result: its retrain runs
+// again.
 TEST(RoarJournal, DoesNotTrustImpossibleValues) {
   const std::string dir = TempDir("journal_values");
   fs::create_directories(dir);
   const std::string path = dir + "/state.csv";
   std::ofstream(path) << "key,mode,fraction,method,retrain,seed,test_accuracy,seconds,end\n"
                       << "aaaa,roar,0.5,gradient,1,7,nan,2.5,ok\n"
-                      << "bbbb,roar,0.5,gradient,1,7,1.5,2.5,ok\n"
+                      << "bbbb,roar,0.5,gradient,1,7,inf,2.5,ok\n"
+                      << "gggg,roar,0.5,gradient,1,7,-0.5,2.5,ok\n"
                       << "cccc,roar,1.5,gradient,1,7,0.5,2.5,ok\n"
                       << "dddd,roar,0.5,gradient,1,-1,0.5,2.5,ok\n"
                       << "eeee,roar,0.5,gradient,1,7,0.5,-2,ok\n"
                       << "ffff,roar,0.5,gradient,1,18446744073709551615,0.5,2,ok\n";
   const RoarJournal journal(path);
-  for (const char* key : {"aaaa", "bbbb", "cccc", "dddd", "eeee"})
+  for (const char* key : {"aaaa", "bbbb", "cccc", "dddd", "eeee", "gggg"})
     EXPECT_EQ(journal.Find(key), nullptr) << key;
   ASSERT_NE(journal.Find("ffff"), nullptr);
   EXPECT_EQ(journal.Find("ffff")->seed, UINT64_MAX);
