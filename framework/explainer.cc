@@ -22,8 +22,13 @@ std::string Explanation::BriefReport() const {
   out << method << ": " << attributions.size(0) << " point(s), " << attributions.size(1)
       << " attribution(s) each, " << model_queries << " model queries";
   if (loss.defined() && loss.numel() > 0 && !torch::isnan(loss).all().item<bool>()) {
-    out << ", mean loss " << loss.nanmean().item<double>() << ", mean R2 "
-        << r2.nanmean().item<double>();
+    // A mean over some of the points must say so: NaN losses are not silently dropped.
+    const torch::Tensor finite_rows = torch::isfinite(loss);
+    const int64_t finite = finite_rows.sum().item<int64_t>();
+    out << ", mean loss " << loss.masked_select(finite_rows).mean().item<double>() << ", mean R2 "
+        << r2.masked_select(finite_rows).mean().item<double>();
+    if (finite < loss.numel())
+      out << " (over the " << finite << " of " << loss.numel() << " points with a finite loss)";
     const int64_t ridged = (ridge > 0).sum().item<int64_t>();
     if (ridged > 0) out << ", ridge fallback on " << ridged << " point(s)";
   }

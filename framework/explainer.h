@@ -37,6 +37,8 @@ struct Explanation {
 
   // Attributions reshaped to [N, *input_shape] when there is one per input element.
   torch::Tensor AttributionMaps() const;
+  // One line: method, points, queries, mean loss and R2. A mean over only some of the points (the
+  // others' loss is NaN or inf) says over how many it was taken.
   std::string BriefReport() const;
   // Stacks explanations of consecutive batches.
   static Explanation Concatenate(const std::vector<Explanation>& parts);

@@ -39,8 +39,8 @@ FeatureGroups FeatureGroups::Explicit(std::vector<int64_t> ids) {
 FeatureGroups FeatureGroups::FromJson(const nlohmann::json& spec) {
   if (spec.is_null()) return {};
   if (!spec.is_object() || !spec.contains("type"))
-    Fail("feature groups: expected {\"type\": \"patch\"|\"explicit\", ...}, got ", spec.dump());
-  if (!spec["type"].is_string()) Fail("feature groups: 'type' must be a string, got ", spec["type"].dump());
+    Fail("feature groups: expected {\"type\": \"patch\"|\"explicit\", ...}, got ", Excerpt(spec.dump()));
+  if (!spec["type"].is_string()) Fail("feature groups: 'type' must be a string, got ", Excerpt(spec["type"].dump()));
   const std::string type = spec["type"];
   for (const auto& [key, value] : spec.items()) {
     if (key == "type" || (type == "patch" && key == "size") || (type == "explicit" && key == "ids"))
@@ -50,7 +50,7 @@ FeatureGroups FeatureGroups::FromJson(const nlohmann::json& spec) {
   if (type == "patch") {
     if (!spec.contains("size") || !spec["size"].is_number_integer())
       Fail("feature groups 'patch': 'size' must be an integer, got ",
-           spec.contains("size") ? spec["size"].dump() : "nothing");
+           spec.contains("size") ? Excerpt(spec["size"].dump()) : "nothing");
     return Patches(spec["size"].get<int64_t>());
   }
   if (type == "explicit") {
@@ -58,7 +58,7 @@ FeatureGroups FeatureGroups::FromJson(const nlohmann::json& spec) {
     if (ids == spec.end() || !ids->is_array() ||
         !std::all_of(ids->begin(), ids->end(), [](const auto& v) { return v.is_number_integer(); }))
       Fail("feature groups 'explicit': 'ids' must be an array of integers, got ",
-           ids == spec.end() ? "nothing" : ids->dump());
+           ids == spec.end() ? "nothing" : Excerpt(ids->dump()));
     return Explicit(ids->get<std::vector<int64_t>>());
   }
   Fail("feature groups: unknown type '", type, "' (patch, explicit)");

@@ -1,6 +1,8 @@
 #include "framework/oracle.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <new>
 #include <optional>
 #include <sstream>
 
@@ -8,6 +10,7 @@
 #include <torch/cuda.h>
 
 #include "framework/errors.h"
+#include "framework/interrupt.h"
 #include "framework/layered_model.h"
 #include "framework/memory_probe.h"
 
@@ -25,8 +28,71 @@ torch::Device ParseDevice(const std::string& name) {
   }
 }
 
+// CUDA says "CUDA out of memory"; LibTorch's CPU allocator "DefaultCPUAllocator: can't allocate
+// memory"; plain C++ allocations throw std::bad_alloc.
 bool IsOutOfMemory(const std::exception& e) {
-  return std::string(e.what()).find("out of memory") != std::string::npos;
+  if (dynamic_cast<const std::bad_alloc*>(&e) != nullptr) return true;
+  const std::string what = e.what();
+  return what.find("out of memory") != std::string::npos ||
+         what.find("can't allocate memory") != std::string::npos;
+}
+
+std::string DtypeName(torch::ScalarType dtype) {
+  switch (dtype) {
+    case torch::kFloat: return "float32";
+    case torch::kDouble: return "float64";
+    case torch::kHalf: return "float16";
+    case torch::kBFloat16: return "bfloat16";
+    case torch::kLong: return "int64";
+    case torch::kInt: return "int32";
+    case torch::kShort: return "int16";
+    case torch::kChar: return "int8";
+    case torch::kByte: return "uint8";
+    case torch::kBool: return "bool";
+    default: return c10::toString(dtype);
+  }
+}
+
+// The first row of `values` [n, ...] holding a non-finite value, or -1.
+int64_t FirstNonFiniteRow(const torch::Tensor& values) {
+  if (!values.is_floating_point() || values.numel() == 0) return -1;
+  const torch::Tensor finite = torch::isfinite(values).reshape({values.size(0), -1}).all(1);
+  if (finite.all().item<bool>()) return -1;
+  return torch::logical_not(finite).nonzero()[0][0].item<int64_t>();
+}
+
+// Inputs as the model sees them must be finite: a perturbation parameter that overflows the
+// model's type (sigma 1e308 in float32) would otherwise give NaN explanations without a word.
+void CheckFiniteInputs(const torch::Tensor& prepared) {
+  const int64_t row = FirstNonFiniteRow(prepared);
+  if (row < 0) return;
+  Fail("model input row ", row, " of a query of ", prepared.size(0),
+       " rows is not finite as the model's input type ", DtypeName(prepared.scalar_type()),
+       ": a point or a perturbation parameter (sigma, baseline, noise fraction) is too large for ",
+       DtypeName(prepared.scalar_type()));
+}
+
+// A model that answers NaN or inf has no explanation; say so instead of averaging NaNs.
+void CheckFiniteOutputs(const torch::Tensor& out, const Model& model) {
+  const int64_t row = FirstNonFiniteRow(out);
+  if (row < 0) return;
+  Fail("model '", model.description(), "' returned a non-finite output (NaN or inf) for input row ",
+       row, " of a query of ", out.size(0), " rows; lfa explains only finite outputs");
+}
+
+// Gradients need floating-point inputs and outputs: an integer output has no gradient, and
+// autograd would silently give zeros (all-zero attributions with R2 = 1).
+void CheckDifferentiableInputs(const Model& model) {
+  if (!c10::isFloatingType(model.dtype()))
+    Fail("model '", model.description(), "' takes ", DtypeName(model.dtype()),
+         " inputs: gradient explainers need floating-point inputs");
+}
+
+void CheckDifferentiableOutputs(const torch::Tensor& out, const Model& model) {
+  if (!out.is_floating_point())
+    Fail("model '", model.description(), "' returns ", DtypeName(out.scalar_type()),
+         " outputs: gradient explainers need floating-point outputs (use a value-based explainer "
+         "such as occlusion, lime or kernelshap)");
 }
 
 std::vector<int64_t> WithBatch(int64_t rows, c10::IntArrayRef shape) {
@@ -143,20 +209,41 @@ void Oracle::ForEachBatch(int64_t rows, int64_t batch, int64_t* counter,
                           const std::function<void(int64_t, int64_t)>& fn) {
   int64_t begin = 0;
   while (begin < rows) {
+    ThrowIfInterrupted();  // Ctrl-C ends a run at the next batch (framework/interrupt.h)
     const int64_t end = std::min(rows, begin + batch);
     try {
       fn(begin, end);
       *counter += end - begin;
       begin = end;
     } catch (const std::exception& e) {
-      if (!IsOutOfMemory(e) || batch == 1) throw;
-      batch = std::max<int64_t>(1, batch / 2);  // retry the same rows with half the batch
+      if (!IsOutOfMemory(e)) throw;
+      batch = HalveAfterOutOfMemory(batch, e);  // retry the same rows with half the batch
     }
   }
 }
 
+int64_t Oracle::HalveAfterOutOfMemory(int64_t batch, const std::exception& error) {
+  std::string what = error.what();
+  what = what.substr(0, what.find('\n'));
+  if (batch == 1)
+    throw std::runtime_error("out of memory on " + device_.str() + " with a batch of 1 row (" +
+                             what + "): the model needs more memory than is free");
+  const int64_t half = std::max<int64_t>(1, batch / 2);
+  if (!warned_out_of_memory_) {
+    warned_out_of_memory_ = true;
+    std::fprintf(stderr,
+                 "lfa: out of memory on %s with a batch of %lld rows; retrying with smaller "
+                 "batches (from %lld rows; --batch-size sets the size)\n",
+                 device_.str().c_str(), static_cast<long long>(batch),
+                 static_cast<long long>(half));
+  }
+  return half;
+}
+
 torch::Tensor Oracle::Prepare(const torch::Tensor& chunk) const {
-  return chunk.to(device_, model_->dtype(), /*non_blocking=*/false, /*copy=*/false);
+  torch::Tensor prepared = chunk.to(device_, model_->dtype(), /*non_blocking=*/false, /*copy=*/false);
+  CheckFiniteInputs(prepared);
+  return prepared;
 }
 
 torch::Tensor Oracle::ForwardMatrix(const torch::Tensor& prepared) {
@@ -165,6 +252,7 @@ torch::Tensor Oracle::ForwardMatrix(const torch::Tensor& prepared) {
   TORCH_CHECK(out.dim() == 2 && out.size(0) == prepared.size(0),
               "model output must be [n] or [n, K], got ", out.sizes(), " for ", prepared.size(0),
               " rows");
+  CheckFiniteOutputs(out, *model_);
   return out;
 }
 
@@ -218,11 +306,13 @@ torch::Tensor Oracle::Gradients(const torch::Tensor& inputs, const torch::Tensor
   const torch::Tensor target_rows = ExpandTargets(targets, n);
   const torch::Tensor on_device = target_rows.to(device_);
   torch::Tensor gradients = torch::empty(inputs.sizes(), inputs.options().dtype(torch::kDouble));
+  CheckDifferentiableInputs(*model_);
   torch::AutoGradMode enable_grad(true);  // callers may hold a NoGradGuard
   ForEachBatch(n, BatchRows(shape, QueryKind::kGradients), &gradient_queries_,
                [&](int64_t begin, int64_t end) {
     const torch::Tensor chunk = Prepare(inputs.slice(0, begin, end)).detach().requires_grad_(true);
     const torch::Tensor out = ForwardMatrix(chunk);
+    CheckDifferentiableOutputs(out, *model_);
     if (begin == 0) CheckTargets(target_rows, out.size(1));
     const torch::Tensor selected = Select(out, on_device.slice(0, begin, end)).sum();
     // An output with no autograd history (a parameter-free f that ignores its input) has a zero
@@ -288,6 +378,7 @@ LayerGradients Oracle::GradientsAtLayer(const torch::Tensor& inputs, const torch
   LayerGradients result{torch::empty({n}, torch::kDouble),
                         torch::empty(WithBatch(n, layer_shape), torch::kDouble),
                         torch::empty(WithBatch(n, layer_shape), torch::kDouble)};
+  CheckDifferentiableInputs(*model_);
   torch::AutoGradMode enable_grad(true);  // callers may hold a NoGradGuard
   ForEachBatch(n, LayerBatchRows(input_shape, layer), &gradient_queries_,
                [&](int64_t begin, int64_t end) {
@@ -298,6 +389,8 @@ LayerGradients Oracle::GradientsAtLayer(const torch::Tensor& inputs, const torch
     TORCH_CHECK(out.dim() == 2 && out.size(0) == end - begin,
                 "model output must be [n] or [n, K], got ", out.sizes(), " for ", end - begin,
                 " rows");
+    CheckFiniteOutputs(out, *model_);
+    CheckDifferentiableOutputs(out, *model_);
     if (activation.dim() < 1 || activation.size(0) != end - begin)
       Fail(model, ": layer '", layer, "' gives ", activation.dim() < 1 ? 0 : activation.size(0),
            " activation rows for ", end - begin, " input rows");

@@ -6,7 +6,13 @@
 //   - selects one output column per row (the target) and returns float64 results on the inputs'
 //     device (CPU inputs give CPU results; explainers keep their samples on the Oracle's device),
 //   - counts the rows it evaluated (`queries()`), so explainers report their cost exactly,
-//   - halves the batch and retries when the device runs out of memory.
+//   - halves the batch and retries when the device (CUDA or the CPU) runs out of memory, saying so
+//     once on stderr; a single row that does not fit is an error naming the device,
+//   - refuses what would give meaningless numbers: inputs that are not finite once converted to
+//     the model's type (a CSV value 1e39 or a sigma of 1e308 in float32), model outputs that are
+//     NaN or inf, and gradient queries of a model with integer inputs or outputs (autograd would
+//     silently answer zeros); each is an InvalidInput naming the row of the query,
+//   - ends the run at the next batch after Ctrl-C (ThrowIfInterrupted, framework/interrupt.h).
 //
 //   Oracle oracle(model, {.device = "cpu"});
 //   torch::Tensor y = oracle.Values(inputs, /*targets=*/torch::zeros({n}, torch::kLong));
@@ -146,6 +152,9 @@ class Oracle {
   // Runs fn on row ranges [begin, end) of `rows`, halving the batch on out-of-memory.
   void ForEachBatch(int64_t rows, int64_t batch, int64_t* counter,
                     const std::function<void(int64_t, int64_t)>& fn);
+  // The batch to retry with after `error` (out of memory) at `batch` rows: half of it, said once
+  // on stderr; a runtime_error naming the device when a single row does not fit.
+  int64_t HalveAfterOutOfMemory(int64_t batch, const std::exception& error);
   // A batch of rows as the model takes them: on the device, in the model's dtype.
   torch::Tensor Prepare(const torch::Tensor& chunk) const;
   // The model's outputs as [n, K] (checked).
@@ -159,6 +168,7 @@ class Oracle {
   int64_t value_queries_ = 0;
   int64_t gradient_queries_ = 0;
   int64_t num_outputs_ = -1;
+  bool warned_out_of_memory_ = false;
   // LayerShape's probes: (layer, input shape) -> activation shape of one row.
   std::map<std::pair<std::string, std::vector<int64_t>>, std::vector<int64_t>> layer_shapes_;
   // RowBytes' and BatchRows' answers per (input shape, kind).

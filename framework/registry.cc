@@ -107,7 +107,7 @@ template <typename T, typename Example>
 std::unique_ptr<T> ComponentRegistry::Make(const Table<T, Example>& table,
                                            const nlohmann::json& spec, const std::string& part) {
   if (!spec.is_object())
-    Fail("spec: '", part, "' must be an object with a \"type\", got ", spec.dump());
+    Fail("spec: '", part, "' must be an object with a \"type\", got ", Excerpt(spec.dump()));
   if (!spec.contains("type") || !spec["type"].is_string())
     Fail("spec: '", part, "' needs a string \"type\"");
   const std::string type = spec["type"];

@@ -6,7 +6,7 @@ namespace lfa {
 
 SpecReader::SpecReader(const nlohmann::json& spec, std::string what)
     : spec_(spec.is_null() ? nlohmann::json::object() : spec), what_(std::move(what)) {
-  if (!spec_.is_object()) Fail(what_, ": expected a JSON object, got ", spec_.dump());
+  if (!spec_.is_object()) Fail(what_, ": expected a JSON object, got ", Excerpt(spec_.dump()));
   read_.insert("type");
 }
 
@@ -19,7 +19,7 @@ const nlohmann::json* SpecReader::Find(const std::string& key) {
 double SpecReader::Number(const std::string& key, double fallback) {
   const auto* value = Find(key);
   if (!value) return fallback;
-  if (!value->is_number()) Fail(what_, ": '", key, "' must be a number, got ", value->dump());
+  if (!value->is_number()) Fail(what_, ": '", key, "' must be a number, got ", Excerpt(value->dump()));
   return value->get<double>();
 }
 
@@ -27,21 +27,21 @@ int64_t SpecReader::Integer(const std::string& key, int64_t fallback) {
   const auto* value = Find(key);
   if (!value) return fallback;
   if (!value->is_number_integer())
-    Fail(what_, ": '", key, "' must be an integer, got ", value->dump());
+    Fail(what_, ": '", key, "' must be an integer, got ", Excerpt(value->dump()));
   return value->get<int64_t>();
 }
 
 bool SpecReader::Boolean(const std::string& key, bool fallback) {
   const auto* value = Find(key);
   if (!value) return fallback;
-  if (!value->is_boolean()) Fail(what_, ": '", key, "' must be true or false, got ", value->dump());
+  if (!value->is_boolean()) Fail(what_, ": '", key, "' must be true or false, got ", Excerpt(value->dump()));
   return value->get<bool>();
 }
 
 std::string SpecReader::String(const std::string& key, const std::string& fallback) {
   const auto* value = Find(key);
   if (!value) return fallback;
-  if (!value->is_string()) Fail(what_, ": '", key, "' must be a string, got ", value->dump());
+  if (!value->is_string()) Fail(what_, ": '", key, "' must be a string, got ", Excerpt(value->dump()));
   return value->get<std::string>();
 }
 

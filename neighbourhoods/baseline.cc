@@ -57,7 +57,7 @@ Baseline Baseline::FromJson(const nlohmann::json& spec, const std::string& what)
   if (spec.is_number()) return Baseline(spec.get<double>());
   if (spec.is_array()) {
     if (!std::all_of(spec.begin(), spec.end(), [](const auto& v) { return v.is_number(); }))
-      Fail(what, ": 'baseline' must be ", kBaselineForms, ", got ", spec.dump());
+      Fail(what, ": 'baseline' must be ", kBaselineForms, ", got ", Excerpt(spec.dump()));
     std::vector<double> values = spec.get<std::vector<double>>();
     return Baseline(torch::tensor(values, torch::kDouble));
   }
@@ -65,15 +65,15 @@ Baseline Baseline::FromJson(const nlohmann::json& spec, const std::string& what)
     SpecReader reader(spec, what + ": 'baseline'");
     const std::string type = reader.String("type", "");
     if (type != "blur")
-      Fail(what, ": 'baseline' object must have \"type\": \"blur\", got ", spec.dump());
+      Fail(what, ": 'baseline' object must have \"type\": \"blur\", got ", Excerpt(spec.dump()));
     const nlohmann::json sigma = reader.Raw("sigma");
     reader.Finish();
     if (!sigma.is_number() || !(sigma.get<double>() > 0) || !std::isfinite(sigma.get<double>()))
       Fail(what, ": baseline 'blur' needs 'sigma' > 0 (pixels), got ",
-           sigma.is_null() ? "nothing" : sigma.dump());
+           sigma.is_null() ? "nothing" : Excerpt(sigma.dump()));
     return Blur(sigma.get<double>());
   }
-  Fail(what, ": 'baseline' must be ", kBaselineForms, ", got ", spec.dump());
+  Fail(what, ": 'baseline' must be ", kBaselineForms, ", got ", Excerpt(spec.dump()));
 }
 
 nlohmann::json Baseline::ToJson() const {

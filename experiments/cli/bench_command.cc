@@ -17,7 +17,7 @@
 #include "experiments/data/paper_data.h"
 #include "experiments/io/atomic_file.h"
 #include "experiments/io/csv.h"
-#include "experiments/io/idx.h"
+#include "experiments/io/input_files.h"
 #include "explainers/recipes.h"
 #include "framework/errors.h"
 #include "framework/explainer.h"
@@ -105,11 +105,14 @@ BenchSetup LoadBenchSetup(const BenchCommandOptions& options) {
     if (model_path.empty()) model_path = PaperModelPath(*dir, "heloc", "ffnnA");
     if (data_path.empty()) data_path = PaperPointsPath(*dir, "heloc");
   }
+  if (model_path.rfind("zoo:", 0) != 0) NoteInputFile(model_path, "model file");
+  NoteInputFile(data_path, "data file");
   const OpenedModel opened = OpenModel(model_path, {.cache_dir = options.cache_dir});
-  const Points data = ReadPoints(
-      {.path = data_path, .rows = options.rows,
-       .label_column = LooksLikeIdx(data_path) ? "" : options.label_column},
-      opened.model->input_shape());
+  const Points data = ReadPoints({.path = data_path, .rows = options.rows,
+                                  .label_column = options.label_column,
+                                  .label_column_csv_only = true},
+                                 opened.model->input_shape());
+  CheckPointsFinite(data, opened.model->dtype(), "data file '" + data_path + "'");
   BenchSetup setup{opened.model, opened.description, data.shape,
                    MakePointBatch(data.values, /*seed=*/0, data.first_row), {}};
   // Rows for the bare queries: the points with a little noise (RunBench moves them to the device).

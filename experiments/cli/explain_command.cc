@@ -5,14 +5,17 @@
 #include <filesystem>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "experiments/cli/explain_checks.h"
 #include "experiments/data/model_source.h"
 #include "experiments/data/points_input.h"
 #include "experiments/command/flags.h"
 #include "experiments/io/atomic_file.h"
 #include "experiments/io/csv.h"
+#include "experiments/io/input_files.h"
 #include "experiments/io/spec_file.h"
 #include "experiments/io/text.h"
 #include "experiments/parallel/communicator.h"
@@ -22,12 +25,14 @@
 #include "experiments/parallel/shard.h"
 #include "experiments/report/heatmap.h"
 #include "experiments/report/progress.h"
+#include "experiments/studies/common/study_output.h"
 #include "explainers/builtin_registry.h"
 #include "explainers/image_methods.h"
 #include "explainers/recipes.h"
 #include "framework/errors.h"
 #include "framework/explainer.h"
 #include "framework/feature_groups.h"
+#include "framework/interrupt.h"
 #include "framework/model.h"
 #include "framework/oracle.h"
 #include "framework/registry.h"
@@ -64,6 +69,7 @@ Baseline ParseBaseline(const std::string& text, const torch::Tensor& points) {
 }
 
 std::unique_ptr<Explainer> ChooseExplainer(const ExplainCommandOptions& options,
+                                           const nlohmann::json& spec_file,
                                            const torch::Tensor& points) {
   if (!options.spec.empty() && !options.explainer.empty())
     Fail("give either --explainer or --spec, not both");
@@ -85,7 +91,7 @@ std::unique_ptr<Explainer> ChooseExplainer(const ExplainCommandOptions& options,
     if (!options.layer.empty())
       Fail("--layer '", options.layer, "' names the layer of --explainer gradcam, gradcampp or "
            "smoothgradcampp; a --spec composition reads no layer");
-    nlohmann::json spec = ReadSpecFile(options.spec);
+    nlohmann::json spec = spec_file;
     if (options.samples && spec.is_object()) spec["samples"] = *options.samples;
     return DefaultRegistry().Build(spec);
   }
@@ -104,7 +110,8 @@ std::unique_ptr<Explainer> ChooseExplainer(const ExplainCommandOptions& options,
   return MakeExplainer(options.explainer, recipe, ParseImplementation(options.implementation));
 }
 
-// The flags that need no file: checked before anything is loaded.
+// The flags that need no file: checked before anything is loaded. The inputs are noted first, so
+// that an --out naming one of them (by any path) is refused here (io/input_files.h).
 void CheckCommandFlags(const ExplainCommandOptions& options) {
   if (options.out.empty()) Fail("--out is required");
   if (options.batch_size && *options.batch_size < 1)
@@ -112,16 +119,47 @@ void CheckCommandFlags(const ExplainCommandOptions& options) {
   if (options.output_index < 0) Fail("--output-index must be >= 0, got ", options.output_index);
   if (options.points_per_step < 1)
     Fail("points per step must be > 0, got ", options.points_per_step);
-  CheckOutputPath(options.out);
+  if (options.model.rfind("zoo:", 0) != 0) NoteInputFile(options.model, "model file");
+  NoteInputFile(options.data, "data file");
+  if (!options.spec.empty()) NoteInputFile(options.spec, "spec file");
+  CheckOutputPath(options.out, "--out");
 }
 
-void CreateHeatmapsDirectory(const std::string& directory) {
-  if (directory.empty()) return;
-  std::error_code error;
-  std::filesystem::create_directories(directory, error);
-  if (error || !std::filesystem::is_directory(directory))
-    Fail("--heatmaps directory '", directory, "' cannot be created");
+// The feature groups an explanation's attributions are over: the spec's (its neighbourhood's
+// "groups") or --groups.
+FeatureGroups ExplainedGroups(const ExplainCommandOptions& options, const nlohmann::json& spec) {
+  if (options.spec.empty()) return ParseGroups(options.groups);
+  if (!spec.is_object() || !spec.contains("neighbourhood") || !spec["neighbourhood"].is_object())
+    return {};
+  const nlohmann::json& neighbourhood = spec["neighbourhood"];
+  return neighbourhood.contains("groups") ? FeatureGroups::FromJson(neighbourhood["groups"])
+                                          : FeatureGroups();
 }
+
+// The montage of row i: DIR/row<first_row + i>.png.
+std::string HeatmapPath(const std::string& directory, int64_t row) {
+  std::string path = directory;
+  path += "/row";
+  path += std::to_string(row);
+  path += ".png";
+  return path;
+}
+
+// Files this run wrote; removed again unless Keep() (a run that fails leaves none of them).
+class WrittenFiles {
+ public:
+  ~WrittenFiles() {
+    if (keep_) return;
+    std::error_code ignored;
+    for (const std::string& path : paths_) std::filesystem::remove(path, ignored);
+  }
+  void Add(const std::string& path) { paths_.push_back(path); }
+  void Keep() { keep_ = true; }
+
+ private:
+  std::vector<std::string> paths_;
+  bool keep_ = false;
+};
 
 // The data's rows must fit the model's inputs, and the explained output must exist.
 void CheckModelFitsData(const ExplainCommandOptions& options, const Model& model,
@@ -165,6 +203,7 @@ Explanation ExplainInSteps(const Explainer& explainer, Oracle& oracle, const Poi
                     progress_shown ? 1.0 : std::numeric_limits<double>::infinity());
   std::vector<Explanation> parts;
   for (int64_t begin = shard.begin; begin < shard.end; begin += options.points_per_step) {
+    ThrowIfInterrupted();
     const int64_t end = std::min(shard.end, begin + options.points_per_step);
     const PointBatch batch =
         MakePointBatch(data.values.slice(0, begin, end), options.seed, data.first_row + begin);
@@ -177,7 +216,7 @@ Explanation ExplainInSteps(const Explainer& explainer, Oracle& oracle, const Poi
 
 // One montage per row: the image beside its map (a CAM as an overlay, as the papers show it).
 void WriteHeatmaps(const std::string& directory, const std::string& method, const Points& data,
-                   const torch::Tensor& element_maps) {
+                   const torch::Tensor& element_maps, WrittenFiles* written) {
   const int64_t rows = data.values.size(0);
   std::vector<int64_t> image_shape = {rows};
   image_shape.insert(image_shape.end(), data.shape.begin(), data.shape.end());
@@ -191,22 +230,24 @@ void WriteHeatmaps(const std::string& directory, const std::string& method, cons
       panels.push_back({method, element_images[i], PanelKind::kAttribution});
       panels.push_back({method + " signed", element_images[i], PanelKind::kSignedAttribution});
     }
-    std::string path = directory;
-    path += "/row";
-    path += std::to_string(data.first_row + i);
-    path += ".png";
+    const std::string path = HeatmapPath(directory, data.first_row + i);
     WriteMontage(path, images[i], panels, MontageOptions{});
+    written->Add(path);
   }
 }
 
 // The output CSV (and heatmaps) of every explained row, and the summary line on stderr.
-void WriteExplanation(const ExplainCommandOptions& options, const std::string& method,
-                      const Points& data, const Explanation& explanation) {
+// The montages first, the CSV last: a run that fails on the way leaves neither (the montages it
+// wrote are removed, and so is the directory `heatmaps` created).
+void WriteExplanation(const ExplainCommandOptions& options, const nlohmann::json& spec,
+                      const std::string& method, const Points& data,
+                      const Explanation& explanation, StudyDirectory* heatmaps) {
+  WrittenFiles written;
   const int64_t rows = data.values.size(0), elements = NumElements(data.shape);
   const torch::Tensor element_maps =
       explanation.attributions.size(1) == elements
           ? explanation.attributions
-          : ParseGroups(options.groups).SpreadToElements(explanation.attributions, data.shape);
+          : ExplainedGroups(options, spec).SpreadToElements(explanation.attributions, data.shape);
   std::vector<std::string> header = data.names;
   torch::Tensor values = element_maps;
   // The recipes' and specs' CSV carries their fit; the image methods fit nothing, and their CSV
@@ -216,12 +257,15 @@ void WriteExplanation(const ExplainCommandOptions& options, const std::string& m
     values = torch::cat({element_maps, explanation.intercepts.unsqueeze(1),
                          explanation.loss.unsqueeze(1), explanation.r2.unsqueeze(1)}, 1);
   }
+  CheckResultsFinite(header, values, data.first_row);
   // Last column: the row's index among the data file's rows, so outputs of row ranges line up.
   header.push_back("row");
   values = torch::cat({values, torch::arange(data.first_row, data.first_row + rows,
                                              torch::kDouble).unsqueeze(1)}, 1);
+  if (heatmaps) WriteHeatmaps(heatmaps->path(), method, data, element_maps, &written);
   WriteCsv(options.out, header, values);
-  if (!options.heatmaps.empty()) WriteHeatmaps(options.heatmaps, method, data, element_maps);
+  written.Keep();
+  if (heatmaps) heatmaps->Keep();
   std::fprintf(stderr, "%s -> %s%s\n", explanation.BriefReport().c_str(), options.out.c_str(),
                options.heatmaps.empty() ? "" : (" and " + options.heatmaps + "/row*.png").c_str());
 }
@@ -234,21 +278,28 @@ void WriteExplanation(const ExplainCommandOptions& options, const std::string& m
 // every rank with one message and nothing written (experiments/parallel/rank_failure.h).
 void RunExplain(const ExplainCommandOptions& options) {
   Communicator& world = World();
+  nlohmann::json spec;
   std::unique_ptr<Explainer> explainer;
+  std::optional<StudyDirectory> heatmaps;  // rank 0's; removed again if the run fails
   OpenedModel opened;
   Points data;
   Explanation local;
   RunOnEveryRank(world, [&] {
     CheckCommandFlags(options);
+    if (!options.spec.empty()) spec = ReadSpecFile(options.spec);
     // Built before loading anything (bad flags fail fast), again once a "mean" baseline is known.
-    explainer = ChooseExplainer(options, torch::Tensor());
-    if (world.rank() == 0) CreateHeatmapsDirectory(options.heatmaps);
+    explainer = ChooseExplainer(options, spec, torch::Tensor());
+    if (world.rank() == 0 && !options.heatmaps.empty()) heatmaps.emplace(options.heatmaps);
     opened = OpenModel(options.model, {.cache_dir = options.cache_dir, .fashion_mnist = ""});
     data = ReadPoints({.path = options.data, .rows = options.rows,
                        .label_column = options.label_column, .input_shape = options.input_shape,
                        .scale = options.pixel_scale},
                       opened.model->input_shape());
-    if (options.baseline == "mean") explainer = ChooseExplainer(options, data.values);
+    CheckPointsFinite(data, opened.model->dtype(), "data file '" + options.data + "'");
+    CheckParametersFitModel(options, data, opened.model->dtype());
+    for (int64_t i = 0; heatmaps && i < data.values.size(0); ++i)
+      CheckOutputPath(HeatmapPath(heatmaps->path(), data.first_row + i), "--heatmaps file");
+    if (options.baseline == "mean") explainer = ChooseExplainer(options, spec, data.values);
     Oracle oracle(opened.model, OracleOptions{.device = DeviceForRank(options.device, world),
                                               .max_batch_rows = options.batch_size.value_or(0)});
     CheckModelFitsData(options, *opened.model, data, oracle);
@@ -259,7 +310,10 @@ void RunExplain(const ExplainCommandOptions& options) {
   });
   const Explanation explanation = GatherExplanation(world, local);
   RunOnEveryRank(world, [&] {
-    if (world.rank() == 0) WriteExplanation(options, explainer->name(), data, explanation);
+    if (world.rank() == 0) {
+      WriteExplanation(options, spec, explainer->name(), data, explanation,
+                       heatmaps ? &*heatmaps : nullptr);
+    }
   });
 }
 
@@ -301,7 +355,7 @@ void ExplainCommand::AddOptions(CLI::App& app) {
   app.add_option("--spec", o.spec, "JSON spec composing an explainer");
   app.add_option("--groups", o.groups, "feature groups of the mask methods: patch:P");
   app.add_option("--samples", o.samples, "perturbations per point (default 1000)");
-  app.add_option("--seed", o.seed, "random seed (default 0)");
+  app.add_option("--seed", o.seed, "random seed (default 0)")->check(SeedValidator());
   app.add_option("--sigma", o.sigma, "noise of clime/smoothgrad (default 0.1)");
   app.add_option("--kernel-width", o.kernel_width, "LIME kernel width (default 1)");
   app.add_option("--baseline", o.baseline,

@@ -1,5 +1,6 @@
 #include "experiments/command/flags.h"
 
+#include <charconv>
 #include <optional>
 
 #include "experiments/io/text.h"
@@ -27,6 +28,27 @@ std::vector<double> ParseNumbers(const std::string& text, const std::string& fla
     numbers.push_back(*value);
   }
   return numbers;
+}
+
+std::optional<uint64_t> ParseSeed(const std::string& text) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  uint64_t seed = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seed);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return seed;
+}
+
+const CLI::Validator& SeedValidator() {
+  static const CLI::Validator validator(
+      [](std::string& text) -> std::string {
+        if (ParseSeed(text)) return "";
+        std::string problem = "a seed is an integer from 0 to 18446744073709551615 (2^64 - 1), got '";
+        problem += text;
+        problem += "'";
+        return problem;
+      },
+      "SEED");
+  return validator;
 }
 
 }  // namespace lfa

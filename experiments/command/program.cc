@@ -9,9 +9,11 @@
 
 #include <ATen/Parallel.h>
 
+#include "experiments/io/input_files.h"
 #include "experiments/parallel/process_group.h"
 #include "experiments/parallel/rank_failure.h"
 #include "framework/errors.h"
+#include "framework/interrupt.h"
 
 namespace lfa {
 namespace {
@@ -36,8 +38,14 @@ void SetThreads(const Communicator& world) {
                               : std::max(1, cores / world.local_size()));
 }
 
+// One line: the first line of the message, or a TorchScript model's own error line (MessageLine).
 void PrintError(const std::exception& error) {
-  std::fprintf(stderr, "lfa: error: %s\n", FirstLine(error.what()).c_str());
+  std::fprintf(stderr, "lfa: error: %s\n", MessageLine(error.what()).c_str());
+}
+
+int ReportInterrupted(int signal) {
+  std::fprintf(stderr, "lfa: interrupted by %s\n", SignalName(signal).c_str());
+  return 128 + signal;
 }
 
 // An error only this rank saw: the others may be waiting in a collective, so it ends the job
@@ -45,7 +53,7 @@ void PrintError(const std::exception& error) {
 // virtual call).
 int AbortJob(Communicator& world, const std::exception& error, int exit_code) {
   std::fprintf(stderr, "lfa: error: rank %d of %d: %s\n", world.rank(), world.size(),
-               FirstLine(error.what()).c_str());
+               MessageLine(error.what()).c_str());
   world.Abort(exit_code);
   return exit_code;
 }
@@ -109,6 +117,7 @@ int Program::Main(int argc, char** argv) {
   }
   Communicator& world = World();
   const bool reports = world.rank() == 0;
+  InstallInterruptHandlers();  // Ctrl-C and SIGTERM: exit 130 / 143, no partial output
   SetThreads(world);
   try {
     app_.parse(argc, argv);
@@ -135,8 +144,11 @@ int Program::Run(const CLI::App& app, Command& command) {
     return 2;
   }
   try {
+    // The inputs the command reads, so that no output replaces one (io/input_files.h).
+    ScopedInputFiles inputs;
     command.Run();
-    return 0;
+  } catch (const Interrupted& e) {
+    return ReportInterrupted(e.signal());
   } catch (const JobFailure& e) {
     if (world.rank() == 0) PrintError(e);
     return e.exit_code();
@@ -149,6 +161,9 @@ int Program::Run(const CLI::App& app, Command& command) {
     PrintError(e);
     return 1;
   }
+  // A signal after the last check: the outputs are complete, but the run was still interrupted.
+  if (InterruptRequested()) return ReportInterrupted(InterruptSignal());
+  return 0;
 }
 
 }  // namespace lfa

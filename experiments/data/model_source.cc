@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 
 #include "experiments/data/fashion_mnist.h"
+#include "experiments/io/input_files.h"
 #include "experiments/zoo/model_zoo.h"
 #include "framework/errors.h"
 #include "models/torchscript_model.h"
@@ -32,6 +34,10 @@ OpenedModel OpenModel(const std::string& text, const ModelSourceOptions& options
     opened.description = "zoo:" + architecture;
     return opened;
   }
+  std::error_code error;
+  if (std::filesystem::is_directory(text, error))
+    Fail("model file '", text, "' is a directory, not a TorchScript file");
+  NoteInputFile(text, "model file");
   opened.model = std::make_shared<TorchScriptModel>(text);
   opened.description = text;
   return opened;

@@ -1,9 +1,11 @@
 #include "experiments/data/points_input.h"
 
-#include <filesystem>
+#include <cmath>
+#include <sstream>
 
 #include "experiments/io/csv.h"
 #include "experiments/io/idx.h"
+#include "experiments/io/input_stream.h"
 #include "experiments/io/text.h"
 #include "framework/errors.h"
 #include "framework/feature_groups.h"
@@ -61,33 +63,55 @@ std::pair<int64_t, int64_t> ParseRowRange(const std::string& text, int64_t total
   return {begin, end};
 }
 
+namespace {
+
+// The rows of an IDX stream, scaled to float64 [N, elements]; `row_shape` gets one row's shape.
+torch::Tensor ReadIdxPoints(InputStream& in, const PointsSource& source,
+                            std::vector<int64_t>* row_shape, int64_t* first_row) {
+  if (!source.label_column.empty() && !source.label_column_csv_only)
+    Fail("--label-column applies to CSV data; ", in.what(), " is an IDX file (labels live in "
+         "their own IDX file)");
+  const IdxHeader header = ReadIdxHeader(in);
+  if (header.shape.size() < 2)
+    Fail(in.what(), " holds one value per row (", header.shape.size(),
+         "-d); points need >= 2-d files");
+  const auto [begin, end] = ParseRowRange(source.rows, header.shape[0], in.what());
+  const torch::Tensor raw = ReadIdxRows(in, header, begin, end - begin);
+  const double scale = source.scale.value_or(raw.scalar_type() == torch::kUInt8 ? 1.0 / 255 : 1.0);
+  row_shape->assign(raw.sizes().begin() + 1, raw.sizes().end());
+  if (row_shape->size() == 2) row_shape->insert(row_shape->begin(), 1);
+  *first_row = begin;
+  return raw.to(torch::kDouble).reshape({end - begin, -1}) * scale;
+}
+
+std::string DtypeName(torch::ScalarType dtype) {
+  switch (dtype) {
+    case torch::kFloat: return "float32";
+    case torch::kDouble: return "float64";
+    case torch::kHalf: return "float16";
+    case torch::kBFloat16: return "bfloat16";
+    default: return c10::toString(dtype);
+  }
+}
+
+}  // namespace
+
 Points ReadPoints(const PointsSource& source, const std::vector<int64_t>& model_shape) {
   if (source.path.empty()) Fail("--data is required");
-  if (!std::filesystem::exists(source.path)) Fail("data file '", source.path, "' does not exist");
   if (source.scale && !std::isfinite(*source.scale))
     Fail("--pixel-scale must be finite, got ", *source.scale);
-  const std::string what = "data file '" + source.path + "'";
+  // One open, read front to back: a pipe or a FIFO works like a file.
+  InputStream in(source.path, "data file");
+  const std::string& what = in.what();
   Points points;
   std::vector<int64_t> row_shape;
   torch::Tensor flat;  // [N, elements] float64
   std::vector<std::string> column_names;
-  if (LooksLikeIdx(source.path)) {
-    if (!source.label_column.empty())
-      Fail("--label-column applies to CSV data; ", what, " is an IDX file (labels live in their "
-           "own IDX file)");
+  if (StartsLikeIdx(in)) {
     points.from_idx = true;
-    const std::vector<int64_t> header = ReadIdxShape(source.path);
-    if (header.size() < 2)
-      Fail(what, " holds one value per row (", header.size(), "-d); points need >= 2-d files");
-    const auto [begin, end] = ParseRowRange(source.rows, header[0], what);
-    torch::Tensor raw = ReadIdx(source.path, begin, end - begin);
-    const double scale = source.scale.value_or(raw.scalar_type() == torch::kUInt8 ? 1.0 / 255 : 1.0);
-    row_shape.assign(raw.sizes().begin() + 1, raw.sizes().end());
-    if (row_shape.size() == 2) row_shape.insert(row_shape.begin(), 1);
-    flat = raw.to(torch::kDouble).reshape({end - begin, -1}) * scale;
-    points.first_row = begin;
+    flat = ReadIdxPoints(in, source, &row_shape, &points.first_row);
   } else {
-    CsvTable table = ReadCsv(source.path);
+    CsvTable table = ReadCsv(in);
     if (!source.label_column.empty()) table.DropColumn(source.label_column);
     const auto [begin, end] = ParseRowRange(source.rows, table.values.size(0), what);
     flat = table.values.slice(0, begin, end);
@@ -114,7 +138,33 @@ Points ReadPoints(const PointsSource& source, const std::vector<int64_t>& model_
   points.values = flat.reshape(batch_shape).contiguous();
   points.names = !column_names.empty() && points.shape.size() == 1 ? column_names
                                                                    : ElementNames(points.shape);
+  std::string checked = what;
+  if (source.scale) {
+    std::ostringstream scale;
+    scale << *source.scale;
+    checked += " scaled by --pixel-scale ";
+    checked += scale.str();
+  }
+  CheckPointsFinite(points, torch::kDouble, checked);
   return points;
+}
+
+void CheckPointsFinite(const Points& points, torch::ScalarType dtype, const std::string& what) {
+  const torch::Tensor flat = points.values.reshape({points.values.size(0), -1});
+  const torch::Tensor bad = torch::logical_not(torch::isfinite(flat.to(dtype))).nonzero();
+  if (bad.size(0) == 0) return;
+  const int64_t row = bad[0][0].item<int64_t>(), element = bad[0][1].item<int64_t>();
+  const std::string name =
+      element < static_cast<int64_t>(points.names.size()) ? points.names[element] : "?";
+  std::ostringstream value;
+  value << flat[row][element].item<double>();
+  std::string problem = " is not finite";
+  if (dtype != torch::kDouble) {
+    problem += " as the model's input type ";
+    problem += DtypeName(dtype);
+  }
+  Fail(what, " row ", points.first_row + row, " column '", Excerpt(name), "': value ",
+       value.str(), problem);
 }
 
 }  // namespace lfa

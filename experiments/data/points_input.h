@@ -1,8 +1,11 @@
 // Points input: the rows `lfa explain` explains, read from a CSV table or an IDX file.
 //
-// The format is recognised by content, not by name: a file (plain or gzip) that starts with an IDX
-// magic number is IDX (experiments/io/idx.h), anything else is a CSV table with a header row
-// (experiments/io/csv.h). Both take a row range "BEGIN:END" (END exclusive; "BEGIN:" to the end,
+// The format is recognised by content, not by name: a file (plain or gzip) that starts with the
+// bytes 0x00 0x00 is IDX (experiments/io/idx.h; a wrong type code or dimension count is then an
+// IDX error, not a CSV one), anything else is a CSV table with a header row (experiments/io/csv.h).
+// The file is opened once and read front to back, so a pipe, a FIFO or process substitution
+// (--data <(zcat points.csv.gz)) works like a file. Every value must be finite (after scaling):
+// the error names the row and the element. Both take a row range "BEGIN:END" (END exclusive; "BEGIN:" to the end,
 // "" for all rows), counted from 0 over the data rows; IDX reads only the rows asked for.
 //
 // The shape of one point, in order of precedence:
@@ -34,6 +37,7 @@ struct PointsSource {
   std::string path;                  // CSV or IDX file (required)
   std::string rows;                  // "BEGIN:END", "BEGIN:" or "" (all)
   std::string label_column;          // CSV only: a column to drop, a name or "last"
+  bool label_column_csv_only = false;  // true: ignore label_column for IDX data (a default)
   std::vector<int64_t> input_shape;  // shape of one point; empty: see the header comment
   std::optional<double> scale;       // multiplies every value (default: 1/255 for uint8 IDX)
 };
@@ -50,6 +54,11 @@ struct Points {
 // InvalidInput naming the file and the problem (missing file, malformed range, shape mismatch,
 // no rows, a label column given for IDX).
 Points ReadPoints(const PointsSource& source, const std::vector<int64_t>& model_shape = {});
+
+// InvalidInput naming the first row (counted in the file, like Points::first_row) and column whose
+// value is not finite once converted to `dtype`: a CSV cell 1e39 is finite as float64 but not as
+// the float32 a model computes in. `what` names the data in the message.
+void CheckPointsFinite(const Points& points, torch::ScalarType dtype, const std::string& what);
 
 // "BEGIN:END" -> [begin, end) within [0, total); "" -> [0, total). `what` names the input in
 // errors.

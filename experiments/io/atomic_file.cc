@@ -9,7 +9,9 @@
 #include <cstring>
 #include <filesystem>
 
+#include "experiments/io/input_files.h"
 #include "framework/errors.h"
+#include "framework/interrupt.h"
 
 namespace lfa {
 namespace {
@@ -59,6 +61,7 @@ std::string CheckOutputPath(const std::string& path, const std::string& what) {
       Fail(what, " path '", path, "' is not a regular file (a device, FIFO or socket); lfa writes "
            "only regular files");
     if (::access(target.c_str(), W_OK) != 0) Fail(what, " path '", path, "' exists and is not writable");
+    CheckNotAnInput(target, what);
   }
   const std::string dir = ParentOf(target);
   if (::stat(dir.c_str(), &info) != 0)
@@ -70,11 +73,14 @@ std::string CheckOutputPath(const std::string& path, const std::string& what) {
 }
 
 AtomicFile::AtomicFile(const std::string& path, std::string what)
-    : path_(CheckOutputPath(path, what)), what_(std::move(what)), temporary_(TemporaryName(path_)) {}
+    : path_(CheckOutputPath(path, what)), what_(std::move(what)), temporary_(TemporaryName(path_)) {
+  RegisterTemporary(temporary_);  // a second Ctrl-C removes it even without unwinding
+}
 
 AtomicFile::~AtomicFile() {
   if (stream_) std::fclose(stream_);
   if (!committed_) std::remove(temporary_.c_str());
+  UnregisterTemporary(temporary_);
 }
 
 std::FILE* AtomicFile::stream() {
@@ -103,6 +109,8 @@ void AtomicFile::FailWith(const std::string& step, int error_number) {
 
 void AtomicFile::Commit() {
   if (committed_) return;
+  // An interrupted run publishes nothing more: the destructor removes the temporary.
+  ThrowIfInterrupted();
   if (!stream_) {  // written by someone else through temporary_path(), or empty
     stream_ = std::fopen(temporary_.c_str(), "ab");
     if (!stream_) FailWith("cannot open the temporary file '" + temporary_ + "'", errno);
@@ -112,6 +120,9 @@ void AtomicFile::Commit() {
   const int closed = std::fclose(stream_);
   stream_ = nullptr;
   if (closed != 0) FailWith("write failed", errno);
+  // The target may have become an input since the constructor checked it (a study reading its
+  // own output directory): check again just before replacing it.
+  CheckNotAnInput(path_, what_);
   if (std::rename(temporary_.c_str(), path_.c_str()) != 0)
     FailWith("cannot rename the temporary file onto it", errno);
   committed_ = true;

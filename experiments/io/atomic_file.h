@@ -19,7 +19,10 @@
 // Output paths are checked before anything is written (CheckOutputPath): the directory must exist
 // and be writable, and an existing target must be a regular file (a symbolic link is followed and
 // its target replaced, so the link survives). Devices, FIFOs, sockets and directories are refused:
-// renaming a temporary onto /dev/null would replace the device with a regular file.
+// renaming a temporary onto /dev/null would replace the device with a regular file. A target that
+// is one of the run's inputs (the same file by device and inode, input_files.h) is refused too.
+// Commit() publishes nothing after Ctrl-C: it throws Interrupted (framework/interrupt.h) and the
+// temporary is removed; a second Ctrl-C removes registered temporaries before the process ends.
 //
 // WARNING: Commit() is the only step that makes the data visible; a writer that forgets it leaves
 // nothing behind, not a partial file.
@@ -66,7 +69,8 @@ void WriteFileAtomically(const std::string& path, std::string_view bytes,
                          const std::string& what = "output");
 
 // Throws InvalidInput when `path` cannot be written as a regular file: empty, a directory, a
-// device, FIFO or socket, a missing or read-only directory. Returns the path to write (a symbolic
+// device, FIFO or socket, a missing or read-only directory, or one of the run's input files
+// (input_files.h). Returns the path to write (a symbolic
 // link resolved to its target).
 std::string CheckOutputPath(const std::string& path, const std::string& what = "output");
 

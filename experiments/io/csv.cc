@@ -4,10 +4,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
+#include <set>
 
 #include "experiments/io/atomic_file.h"
+#include "experiments/io/input_stream.h"
 #include "framework/errors.h"
 
 namespace lfa {
@@ -20,13 +20,26 @@ std::string Trim(const std::string& s) {
   return s.substr(begin, end - begin + 1);
 }
 
-std::string ReadWhole(const std::string& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) Fail(what, " '", path, "' cannot be opened");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) Fail(what, " '", path, "': read failed");
-  return text.str();
+// The most a CSV file may hold: far above any table lfa reads, far below what would exhaust memory
+// as text and values.
+constexpr int64_t kMostCsvBytes = int64_t{1} << 32;
+
+// A number as researchers write it: decimal, optionally with an exponent. strtod also takes hex
+// floats ("0x1p3"), "inf" and "nan"; a data file holding those is a mistake, not data.
+bool ParseDecimal(const std::string& cell, double* value) {
+  if (cell.empty() || cell.find_first_not_of("0123456789+-.eE") != std::string::npos) return false;
+  char* end = nullptr;
+  errno = 0;
+  *value = std::strtod(cell.c_str(), &end);
+  return *end == '\0' && errno != ERANGE && std::isfinite(*value);
+}
+
+// The header's names, trimmed, each once.
+void CheckColumnNames(const std::vector<std::string>& header, const std::string& what) {
+  std::set<std::string> seen;
+  for (const std::string& name : header)
+    if (!seen.insert(Trim(name)).second)
+      Fail(what, ": column name '", Excerpt(Trim(name)), "' appears twice in the header");
 }
 
 bool Blank(const std::vector<std::string>& record) {
@@ -41,14 +54,17 @@ std::vector<std::vector<std::string>> ParseCsv(const std::string& text, const st
   std::string field;
   bool quoted = false;
   int64_t line = 1;
+  // A byte-order mark (Excel's "CSV UTF-8") is not part of the first column's name.
+  const size_t start = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
   const auto end_record = [&] {
     record.push_back(std::move(field));
     field.clear();
     if (!Blank(record)) records.push_back(std::move(record));
     record.clear();
   };
-  for (size_t i = 0; i < text.size(); ++i) {
+  for (size_t i = start; i < text.size(); ++i) {
     const char c = text[i];
+    if (c == '\0') Fail(what, " line ", line, ": holds a NUL byte (a binary file, not CSV text?)");
     if (quoted) {
       if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
         field += '"';
@@ -87,12 +103,18 @@ std::string CsvField(const std::string& text) {
 }
 
 CsvTable ReadCsv(const std::string& path) {
-  const std::string what = "data file '" + path + "'";
-  const auto records = ParseCsv(ReadWhole(path, "data file"), what);
+  InputStream in(path, "data file");
+  return ReadCsv(in);
+}
+
+CsvTable ReadCsv(InputStream& in) {
+  const std::string& what = in.what();
+  const auto records = ParseCsv(in.ReadAll(kMostCsvBytes), what);
   if (records.empty() || (records.size() == 1 && records[0].empty())) Fail(what, " is empty");
   CsvTable table;
-  table.path = path;
+  table.path = in.path();
   table.header = records[0];
+  CheckColumnNames(table.header, what);
   const size_t columns = table.header.size();
   if (records.size() == 1) Fail(what, " has a header but no rows");
   std::vector<double> values;
@@ -104,15 +126,10 @@ CsvTable ReadCsv(const std::string& path) {
       Fail(what, " line ", line_number, ": ", cells.size(), " cells, header has ", columns);
     for (size_t j = 0; j < columns; ++j) {
       const std::string cell = Trim(cells[j]);
-      char* end = nullptr;
-      errno = 0;
-      const double v = std::strtod(cell.c_str(), &end);
-      if (cell.empty() || *end != '\0' || errno == ERANGE)
-        Fail(what, " line ", line_number, " column '", Trim(table.header[j]), "': '", cell,
-             "' is not a number");
-      if (!std::isfinite(v))
-        Fail(what, " line ", line_number, " column '", Trim(table.header[j]), "': value ", cell,
-             " is not finite");
+      double v = 0;
+      if (!ParseDecimal(cell, &v))
+        Fail(what, " line ", line_number, " column '", Excerpt(Trim(table.header[j])), "': '",
+             Excerpt(cell), "' is not a finite decimal number");
       values.push_back(v);
     }
   }
@@ -122,11 +139,13 @@ CsvTable ReadCsv(const std::string& path) {
 }
 
 TextTable ReadTextCsv(const std::string& path) {
-  const std::string what = "table '" + path + "'";
-  auto records = ParseCsv(ReadWhole(path, "table"), what);
+  InputStream in(path, "table");
+  const std::string& what = in.what();
+  auto records = ParseCsv(in.ReadAll(kMostCsvBytes), what);
   if (records.empty()) Fail(what, " is empty");
   TextTable table;
   table.header = std::move(records[0]);
+  CheckColumnNames(table.header, what);
   for (size_t r = 1; r < records.size(); ++r) {
     if (records[r].size() != table.header.size())
       Fail(what, " record ", r + 1, ": ", records[r].size(), " fields, header has ",

@@ -1,11 +1,15 @@
 // CSV: the one reader and writer of comma-separated tables (RFC 4180).
 //
 // Reading: a header row, then records. Fields may be quoted ("a, b" keeps its comma; "" inside a
-// quoted field is one quote); \r\n and \n both end a record; blank lines are skipped. Two views of
-// the same records:
-//   ReadCsv       numeric data sets, as researchers keep them: every cell must parse as a finite
-//                 number, or the error names the file, the 1-based line and the column. Column
-//                 names with stray spaces are kept as written (trimmed only for matching), and the
+// quoted field is one quote); \r\n and \n both end a record; blank lines are skipped. A UTF-8
+// byte-order mark at the start is skipped; a NUL byte anywhere is an error (a binary file is not
+// a table). Files are read once, through an InputStream (input_stream.h), so pipes work and
+// gzip-compressed tables read like plain ones. Errors quote at most ~100 characters of a cell
+// (Excerpt, framework/errors.h). Two views of the same records:
+//   ReadCsv       numeric data sets, as researchers keep them: every cell must be a finite decimal
+//                 number ("0.5", "-1e-3"; not "nan", "inf" or a hex float "0x1p3"), or the error
+//                 names the file, the 1-based line and the column. Column names with stray spaces
+//                 are kept as written (trimmed only for matching and must be unique), and the
 //                 target may be dropped by name or as "last".
 //   ReadTextCsv   tables of text cells (the released results, a study's journal), read back as
 //                 written; every record must have the header's number of fields.
@@ -29,6 +33,8 @@
 
 namespace lfa {
 
+class InputStream;
+
 struct CsvTable {
   std::vector<std::string> header;
   torch::Tensor values;  // [rows, columns] float64
@@ -49,6 +55,8 @@ struct TextTable {
 };
 
 CsvTable ReadCsv(const std::string& path);
+// The rest of an opened stream (its first bytes may have been peeked at) as a numeric table.
+CsvTable ReadCsv(InputStream& in);
 TextTable ReadTextCsv(const std::string& path);
 
 // The records of CSV text (header first), fields unquoted; `what` names the source in errors.

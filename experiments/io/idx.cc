@@ -10,6 +10,8 @@
 #include <memory>
 #include <vector>
 
+#include "experiments/io/atomic_file.h"
+#include "experiments/io/input_stream.h"
 #include "framework/errors.h"
 
 namespace lfa {
@@ -55,49 +57,6 @@ void SwapToHostOrder(uint8_t* bytes, int64_t elements, int64_t width) {
   for (int64_t i = 0; i < elements; ++i) std::reverse(bytes + i * width, bytes + (i + 1) * width);
 }
 
-// Reads up to `size` bytes; returns how many arrived. A corrupt gzip stream (including one cut
-// short mid-block) is an error, not a short read.
-int64_t ReadBytes(gzFile file, const std::string& path, uint8_t* out, int64_t size) {
-  int64_t done = 0;
-  while (done < size) {
-    const unsigned chunk = static_cast<unsigned>(std::min<int64_t>(size - done, 1 << 30));
-    const int got = gzread(file, out + done, chunk);
-    if (got < 0) {
-      int code = Z_OK;
-      const char* message = gzerror(file, &code);
-      Fail("idx file '", path, "': truncated or corrupt gzip data (", message, ")");
-    }
-    if (got == 0) break;
-    done += got;
-  }
-  return done;
-}
-
-// Reads `size` bytes, or fewer where the data ends first, into a buffer that grows with the data
-// that arrives (doubling from 64 KiB): a header that declares terabytes costs no more memory than
-// the file really holds, and its truncation is reported instead of an allocation failure.
-std::vector<uint8_t> ReadUpTo(gzFile file, const std::string& path, int64_t size) {
-  std::vector<uint8_t> bytes;
-  int64_t done = 0;
-  while (done < size) {
-    const int64_t next = std::min(size, std::max<int64_t>(int64_t{1} << 16, 2 * done));
-    bytes.resize(static_cast<size_t>(next));
-    done += ReadBytes(file, path, bytes.data() + done, next - done);
-    if (done < next) break;
-  }
-  bytes.resize(static_cast<size_t>(done));
-  return bytes;
-}
-
-// a * b, or an InvalidInput naming the file when the product overflows int64.
-int64_t CheckedProduct(int64_t a, int64_t b, const std::string& path) {
-  int64_t product = 0;
-  if (__builtin_mul_overflow(a, b, &product)) {
-    Fail("idx file '", path, "': its dimensions' product overflows (", a, " x ", b, ")");
-  }
-  return product;
-}
-
 void WriteBytes(gzFile file, const std::string& path, const uint8_t* bytes, int64_t size) {
   int64_t done = 0;
   while (done < size) {
@@ -110,100 +69,124 @@ void WriteBytes(gzFile file, const std::string& path, const uint8_t* bytes, int6
   }
 }
 
-struct IdxHeader {
-  GzHandle file;
-  torch::ScalarType dtype;
-  std::vector<int64_t> shape;
-};
-
-// Opens `path` and reads its magic number and dimensions; the file is left at the first value.
-IdxHeader OpenIdx(const std::string& path) {
-  std::error_code error;
-  if (!std::filesystem::is_regular_file(path, error)) Fail("idx file '", path, "' not found");
-  GzHandle file(gzopen(path.c_str(), "rb"));
-  if (!file) Fail("idx file '", path, "' cannot be opened");
-  gzbuffer(file.get(), 1 << 17);
-
-  uint8_t magic[4];
-  if (ReadBytes(file.get(), path, magic, 4) != 4) {
-    Fail("idx file '", path, "': truncated header (fewer than 4 bytes)");
+std::string ShapeText(const std::vector<int64_t>& shape) {
+  std::string text;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (d) text += " x ";
+    text += std::to_string(shape[d]);
   }
-  if (magic[0] != 0 || magic[1] != 0) {
-    Fail("idx file '", path, "': bad magic number (first two bytes must be 0x00 0x00, got 0x",
-         std::hex, static_cast<int>(magic[0]), " 0x", static_cast<int>(magic[1]),
-         "; is it an IDX file?)");
-  }
-  torch::ScalarType dtype;
-  if (!DtypeForCode(magic[2], &dtype)) {
-    Fail("idx file '", path, "': unknown type code 0x", std::hex, static_cast<int>(magic[2]),
-         " (expected 0x08, 0x09, 0x0b, 0x0c, 0x0d or 0x0e)");
-  }
-  const int ndims = magic[3];
-  if (ndims == 0) Fail("idx file '", path, "': has 0 dimensions");
+  return text;
+}
 
-  std::vector<int64_t> shape(ndims);
-  for (int d = 0; d < ndims; ++d) {
-    uint8_t b[4];
-    if (ReadBytes(file.get(), path, b, 4) != 4) {
-      Fail("idx file '", path, "': truncated header (", ndims, " dimensions declared, ", d,
-           " present)");
-    }
-    const uint32_t size = (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) |
-                          (uint32_t{b[2]} << 8) | uint32_t{b[3]};
-    if (size > static_cast<uint32_t>(INT32_MAX)) {
-      Fail("idx file '", path, "': dimension ", d, " has invalid size ", size);
-    }
-    shape[d] = size;
-  }
+// The bytes of `header`'s rows; InvalidInput naming the file when the product overflows.
+int64_t TotalBytes(const IdxHeader& header, const std::string& what) {
+  int64_t total = 0;
+  if (__builtin_mul_overflow(header.shape[0], header.row_bytes, &total))
+    Fail(what, ": its dimensions ", ShapeText(header.shape), " overflow: they describe more than 2^63 bytes");
+  return total;
+}
 
-  return {std::move(file), dtype, shape};
+// An uncompressed regular file must hold the rows [0, end_row) its header declares: checked
+// before anything is allocated for them (a header may promise terabytes).
+void CheckFileSize(InputStream& in, const IdxHeader& header, int64_t end_row) {
+  if (in.file_size() < 0 || in.compressed()) return;
+  const int64_t header_bytes = 4 + 4 * static_cast<int64_t>(header.shape.size());
+  const int64_t needed = header_bytes + end_row * header.row_bytes;  // <= TotalBytes: no overflow
+  if (needed <= in.file_size()) return;
+  Fail(in.what(), ": truncated data (rows [0, ", end_row, ") of its header's ",
+       ShapeText(header.shape), " values of ", c10::elementSize(header.dtype), " byte(s) need ",
+       needed, " bytes with the header, but the file holds ", in.file_size(), ")");
 }
 
 }  // namespace
 
-std::vector<int64_t> ReadIdxShape(const std::string& path) { return OpenIdx(path).shape; }
+bool StartsLikeIdx(InputStream& in) {
+  const std::string head = in.Peek(2);
+  return head.size() == 2 && head[0] == '\0' && head[1] == '\0';
+}
 
-torch::Tensor ReadIdx(const std::string& path, int64_t first, int64_t count) {
-  IdxHeader header = OpenIdx(path);
-  GzHandle file = std::move(header.file);
-  const torch::ScalarType dtype = header.dtype;
-  std::vector<int64_t> shape = header.shape;
-  const int ndims = static_cast<int>(shape.size());
-  const int64_t rows = shape[0];
+IdxHeader ReadIdxHeader(InputStream& in) {
+  const std::string& what = in.what();
+  uint8_t magic[4];
+  if (in.Read(magic, 4) != 4) Fail(what, ": truncated header (fewer than 4 bytes)");
+  if (magic[0] != 0 || magic[1] != 0) {
+    Fail(what, ": bad magic number (first two bytes must be 0x00 0x00, got 0x", std::hex,
+         static_cast<int>(magic[0]), " 0x", static_cast<int>(magic[1]), "; is it an IDX file?)");
+  }
+  IdxHeader header;
+  if (!DtypeForCode(magic[2], &header.dtype)) {
+    Fail(what, ": unknown type code 0x", std::hex, static_cast<int>(magic[2]),
+         " (expected 0x08, 0x09, 0x0b, 0x0c, 0x0d or 0x0e)");
+  }
+  const int ndims = magic[3];
+  if (ndims == 0) Fail(what, ": has 0 dimensions");
+  header.shape.resize(ndims);
+  for (int d = 0; d < ndims; ++d) {
+    uint8_t b[4];
+    if (in.Read(b, 4) != 4)
+      Fail(what, ": truncated header (", ndims, " dimensions declared, ", d, " present)");
+    const uint32_t size = (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) |
+                          (uint32_t{b[2]} << 8) | uint32_t{b[3]};
+    if (size > static_cast<uint32_t>(INT32_MAX))
+      Fail(what, ": dimension ", d, " has invalid size ", size);
+    header.shape[d] = size;
+  }
+  for (int64_t size : header.shape)
+    if (size == 0)
+      Fail(what, ": holds no values (its header declares ", ShapeText(header.shape), ")");
+  header.row_bytes = c10::elementSize(header.dtype);
+  for (int d = 1; d < ndims; ++d)
+    if (__builtin_mul_overflow(header.row_bytes, header.shape[d], &header.row_bytes))
+      Fail(what, ": its dimensions ", ShapeText(header.shape), " overflow: they describe more than 2^63 bytes");
+  TotalBytes(header, what);
+  return header;
+}
+
+torch::Tensor ReadIdxRows(InputStream& in, const IdxHeader& header, int64_t first, int64_t count) {
+  const std::string& what = in.what();
+  const int64_t rows = header.shape[0];
   if (first < 0 || first > rows || count < -1 || (count >= 0 && count > rows - first)) {
-    Fail("idx file '", path, "': rows [", first, ", ", count < 0 ? "end" : std::to_string(first + count),
+    Fail(what, ": rows [", first, ", ", count < 0 ? "end" : std::to_string(first + count),
          ") out of bounds for ", rows, " row(s)");
   }
   if (count < 0) count = rows - first;
-
-  const int64_t width = c10::elementSize(dtype);
-  int64_t row_bytes = width;
-  for (int d = 1; d < ndims; ++d) row_bytes = CheckedProduct(row_bytes, shape[d], path);
-  // LibTorch needs every partial product of the sizes to fit, counting a size 0 as 1: its strides
-  // are such products (and its allocation checks each prefix). Then count * row_bytes fits too.
-  int64_t total = width;
-  for (int d = 0; d < ndims; ++d) {
-    total = CheckedProduct(total, std::max<int64_t>(shape[d], 1), path);
+  CheckFileSize(in, header, first + count);
+  if (in.Skip(first * header.row_bytes) != first * header.row_bytes)
+    Fail(what, ": truncated data (cannot reach row ", first, ")");
+  const int64_t wanted = count * header.row_bytes;
+  // Read in bounded steps: a header that promises more than the data holds costs no more memory
+  // than the data itself (the size of a gzip file's or a pipe's contents is unknown in advance).
+  std::vector<uint8_t> bytes;
+  int64_t got = 0;
+  while (got < wanted) {
+    const int64_t step = std::min<int64_t>(wanted - got, std::max<int64_t>(got, 1 << 20));
+    bytes.resize(got + step);
+    const int64_t arrived = in.Read(bytes.data() + got, step);
+    got += arrived;
+    if (arrived < step) break;
   }
-
-  // In read mode gzseek decompresses and discards; a seek past the end shows up as a short read.
-  const int64_t offset = 4 + 4 * ndims + first * row_bytes;
-  if (first > 0 && gzseek(file.get(), static_cast<z_off_t>(offset), SEEK_SET) < 0) {
-    Fail("idx file '", path, "': truncated data (cannot reach row ", first, ")");
-  }
-  const int64_t wanted = count * row_bytes;
-  const std::vector<uint8_t> data = ReadUpTo(file.get(), path, wanted);
-  const auto got = static_cast<int64_t>(data.size());
   if (got != wanted) {
-    Fail("idx file '", path, "': truncated data (rows [", first, ", ", first + count, ") need ",
-         wanted, " bytes, found ", got, ")");
+    Fail(what, ": truncated data (rows [", first, ", ", first + count, ") need ", wanted,
+         " bytes, found ", got, ")");
   }
+  std::vector<int64_t> shape = header.shape;
   shape[0] = count;
-  torch::Tensor values = torch::empty(shape, torch::TensorOptions().dtype(dtype));
-  auto* bytes = static_cast<uint8_t*>(values.data_ptr());
-  if (wanted > 0) std::memcpy(bytes, data.data(), static_cast<size_t>(wanted));
-  SwapToHostOrder(bytes, values.numel(), width);
+  torch::Tensor values = torch::empty(shape, torch::TensorOptions().dtype(header.dtype));
+  if (wanted > 0) std::memcpy(values.data_ptr(), bytes.data(), wanted);
+  SwapToHostOrder(static_cast<uint8_t*>(values.data_ptr()), values.numel(),
+                  c10::elementSize(header.dtype));
   return values;
+}
+
+std::vector<int64_t> ReadIdxShape(const std::string& path) {
+  InputStream in(path, "idx file");
+  return ReadIdxHeader(in).shape;
+}
+
+torch::Tensor ReadIdx(const std::string& path, int64_t first, int64_t count) {
+  InputStream in(path, "idx file");
+  const IdxHeader header = ReadIdxHeader(in);
+  return ReadIdxRows(in, header, first, count);
 }
 
 void WriteIdx(const std::string& path, const torch::Tensor& values) {
@@ -215,7 +198,8 @@ void WriteIdx(const std::string& path, const torch::Tensor& values) {
   if (values.dim() < 1 || values.dim() > 255) {
     Fail("idx file '", path, "': cannot write a tensor with ", values.dim(), " dimensions");
   }
-  GzHandle file(gzopen(path.c_str(), EndsWithGz(path) ? "wb" : "wbT"));
+  AtomicFile target(path, "idx file");
+  GzHandle file(gzopen(target.temporary_path().c_str(), EndsWithGz(path) ? "wb" : "wbT"));
   if (!file) Fail("idx file '", path, "' cannot be created");
 
   std::vector<uint8_t> header = {0, 0, static_cast<uint8_t>(code),
@@ -232,6 +216,7 @@ void WriteIdx(const std::string& path, const torch::Tensor& values) {
   SwapToHostOrder(bytes, data.numel(), data.element_size());
   WriteBytes(file.get(), path, bytes, data.nbytes());
   if (gzclose(file.release()) != Z_OK) Fail("idx file '", path, "': write failed on close");
+  target.Commit();
 }
 
 bool LooksLikeIdx(const std::string& path) {

@@ -9,15 +9,28 @@
 // ReadIdx returns rows [first, first + count) along dim 0 (count = -1: to the end) without
 // decompressing more than it needs past the last row. Every failure is an InvalidInput that names
 // the path and what is wrong: missing file, bad magic, unknown type, truncated header or data, a
-// row range out of bounds. WriteIdx writes any of those dtypes, gzip-compressed when the path ends
-// in ".gz"; it exists for round-trip tests and small fixtures.
+// row range out of bounds, no values at all (a dimension of size 0), dimensions whose product
+// overflows. A header is checked against the file before anything is allocated: an uncompressed
+// file must hold the bytes of the rows read (its header's promise up to them); a gzip file or a
+// pipe, whose decoded size
+// is unknown, is read in bounded steps, so memory grows only with the data that really arrives.
+// Files are read once, through an InputStream (input_stream.h): pipes work. WriteIdx writes any of
+// those dtypes, gzip-compressed when the path ends in ".gz", atomically (atomic_file.h); it exists
+// for round-trip tests and small fixtures.
 //
 //   torch::Tensor images = ReadIdx("train-images-idx3-ubyte.gz");          // [60000, 28, 28] uint8
 //   torch::Tensor first100 = ReadIdx("train-labels-idx1-ubyte.gz", 0, 100);  // [100] uint8
 //   WriteIdx("/tmp/tiny-idx3-ubyte.gz", torch::zeros({2, 3, 3}, torch::kUInt8));
 //
-// WARNING: truncation is detected only for the rows read. ReadIdx(path, 0, 10) on a file whose
-// header promises 60000 rows but holds 50 succeeds; read the whole file (count = -1) to check it.
+//   InputStream in(path, "data file");                 // one open, e.g. of a pipe
+//   if (StartsLikeIdx(in)) {
+//     const IdxHeader header = ReadIdxHeader(in);
+//     torch::Tensor rows = ReadIdxRows(in, header, 0, header.shape[0]);
+//   }
+//
+// WARNING: in a gzip file, truncation is detected only for the rows read. ReadIdx(path, 0, 10) on
+// a compressed file whose header promises 60000 rows but holds 50 succeeds; read the whole file
+// (count = -1) to check it.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +40,22 @@
 #include <torch/types.h>
 
 namespace lfa {
+
+class InputStream;
+
+// What an IDX header declares.
+struct IdxHeader {
+  torch::ScalarType dtype = torch::kUInt8;
+  std::vector<int64_t> shape;  // rows first; every size >= 1
+  int64_t row_bytes = 0;       // bytes of one row (the product of shape[1:] and the value width)
+};
+
+// True when the data starts with 0x00 0x00, as every IDX file does and no CSV text can.
+bool StartsLikeIdx(InputStream& in);
+// Reads and checks the header (consuming it); the stream is left at the first value.
+IdxHeader ReadIdxHeader(InputStream& in);
+// Rows [first, first + count) of the data after the header, which the stream must be at.
+torch::Tensor ReadIdxRows(InputStream& in, const IdxHeader& header, int64_t first, int64_t count);
 
 torch::Tensor ReadIdx(const std::string& path, int64_t first = 0, int64_t count = -1);
 // The dimensions in the header (rows first), without reading any value.

@@ -11,6 +11,10 @@
 //   DrawPng(out + "/nfl.png", "set terminal pngcairo size 1600,800", script, dir + "/nfl.gp",
 //           dir + "/nfl.log", "reproduce paper");
 //
+// gnuplot runs as a child process (posix_spawn, no shell) that lfa waits for while polling for
+// Ctrl-C: an interrupt stops gnuplot and throws Interrupted (framework/interrupt.h), so no picture
+// half-drawn by it is published; the script and the log are written atomically (AtomicFile).
+//
 // WARNING: a script given to DrawPng must not `set output` itself; DrawPng sets it after `terminal`.
 #pragma once
 

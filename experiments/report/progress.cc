@@ -1,20 +1,31 @@
 #include "experiments/report/progress.h"
 
 #include <cstdio>
+#include <exception>
+
+#include "framework/interrupt.h"
 
 namespace lfa {
 
 Progress::Progress(std::string label, int64_t total, double quiet_seconds)
     : label_(std::move(label)), total_(total), quiet_seconds_(quiet_seconds),
-      start_(std::chrono::steady_clock::now()) {}
+      start_(std::chrono::steady_clock::now()), exceptions_at_start_(std::uncaught_exceptions()) {}
 
-Progress::~Progress() { Finish(); }
+Progress::~Progress() {
+  // Unwinding (an error, Ctrl-C): end the drawn line, but do not claim the work is done.
+  if (std::uncaught_exceptions() > exceptions_at_start_) {
+    if (drawn_ && !finished_) std::fputc('\n', stderr);
+    finished_ = true;
+  }
+  Finish();
+}
 
 double Progress::Elapsed() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
 }
 
 void Progress::Update(int64_t done) {
+  ThrowIfInterrupted();  // every long run updates its progress: Ctrl-C ends it here
   const double elapsed = Elapsed();
   if (elapsed < quiet_seconds_ || elapsed - last_draw_ < 0.5) return;
   last_draw_ = elapsed;

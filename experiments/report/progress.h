@@ -1,7 +1,9 @@
 // Progress: a one-line progress display on stderr for long runs.
 //
 // Silent for runs that finish within `quiet_seconds`; after that it redraws one line at most every
-// half second and ends it with a newline when Finish() is called (or on destruction).
+// half second and ends it with a newline when Finish() is called (or on destruction). Update()
+// is also where a long run notices Ctrl-C: it throws Interrupted (framework/interrupt.h) once a
+// SIGINT or SIGTERM has arrived.
 //
 //   Progress progress("explain kernelshap", total_points);
 //   progress.Update(done);
@@ -31,6 +33,7 @@ class Progress {
   double last_draw_ = -1;
   bool drawn_ = false;
   bool finished_ = false;
+  int exceptions_at_start_ = 0;  // std::uncaught_exceptions() when constructed
 };
 
 }  // namespace lfa

@@ -11,6 +11,7 @@
 #include <torch/torch.h>
 
 #include "framework/errors.h"
+#include "framework/interrupt.h"
 
 namespace lfa {
 namespace {
@@ -214,6 +215,7 @@ ZooEntry TrainZooModel(const ZooTrainingOptions& options, const FashionMnist& da
     double loss_sum = 0.0;
     int64_t batches = 0;
     for (int64_t begin = 0; begin < n; begin += options.batch_size) {
+      ThrowIfInterrupted();  // Ctrl-C ends a training at the next batch (nothing is cached)
       const torch::Tensor rows = order.slice(0, begin, std::min(n, begin + options.batch_size));
       const torch::Tensor logits = entry.model->Forward(images.index_select(0, rows));
       const torch::Tensor loss =

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "experiments/command/flags.h"
 #include "experiments/io/text.h"
 #include "experiments/studies/images/image_study.h"
 
@@ -19,7 +20,7 @@ class ImageStudyCommand : public Command {
     app.add_option("--out", o.out, "output directory (default out/images)");
     app.add_option("--points", o.points, "test images per model (default 16)");
     app.add_option("--samples", o.samples, "perturbations per image (default 1000)");
-    app.add_option("--seed", o.seed, "random seed (default 0)");
+    app.add_option("--seed", o.seed, "random seed (default 0)")->check(SeedValidator());
     app.add_option("--device", o.device, "cpu (default) or cuda");
     app.add_option("--models", models_, "zoo architectures (default cnn,mlp)");
     app.add_option("--patch", o.patch, "patch size of the mask methods (default 4)");

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "experiments/command/flags.h"
 #include "experiments/io/text.h"
 #include "experiments/studies/localisation/localisation_study.h"
 
@@ -20,7 +21,7 @@ class LocalisationStudyCommand : public Command {
     app.add_option("--points", o.points, "test images per task (default 100)");
     app.add_option("--samples", o.samples,
                    "noisy copies / path points of the sampled methods (default 50)");
-    app.add_option("--seed", o.seed, "random seed (default 0)");
+    app.add_option("--seed", o.seed, "random seed (default 0)")->check(SeedValidator());
     app.add_option("--device", o.device, "cpu (default) or cuda");
     app.add_option("--tasks", tasks_, "tasks (default block,two_blocks,control)");
     app.add_option("--epochs", o.epochs, "training epochs per task (default 3)");

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "experiments/command/flags.h"
 #include "experiments/studies/paper/paper_study.h"
 
 namespace lfa {
@@ -18,7 +19,7 @@ class ReproducePaperCommand : public Command {
     app.add_option("--data-dir", o.data_dir, "directory holding lfa-paper/ (default LFA_DATA_DIR)");
     app.add_option("--out", o.out, "output directory (default out/reproduce)");
     app.add_option("--samples", o.samples, "perturbations per point (default 1000)");
-    app.add_option("--seed", o.seed, "random seed (default 0)");
+    app.add_option("--seed", o.seed, "random seed (default 0)")->check(SeedValidator());
     app.add_option("--reference-dir", o.reference_dir,
                    "released CSVs (default DATA_DIR/../reference/lfa-paper)");
   }

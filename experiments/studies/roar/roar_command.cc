@@ -23,7 +23,7 @@ class RoarStudyCommand : public Command {
     app.add_option("--train-subset", o.train_subset, "training images (default 8000)");
     app.add_option("--test-subset", o.test_subset, "test images (default 0: all 10000)");
     app.add_option("--epochs", o.epochs, "epochs per training (default 2)");
-    app.add_option("--seed", o.seed, "seed (default 0)");
+    app.add_option("--seed", o.seed, "seed (default 0)")->check(SeedValidator());
     app.add_option("--methods", methods_,
                    "estimators (default gradient,integrated_gradients,smoothgrad,"
                    "smoothgrad_squared,vargrad,random,sobel)");

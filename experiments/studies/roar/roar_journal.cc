@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include <sstream>
 #include <vector>
 
+#include "experiments/command/flags.h"
 #include "experiments/io/checksum.h"
 #include "experiments/io/csv.h"
 #include "experiments/io/text.h"
@@ -36,7 +38,10 @@ std::string JournalLine(const RoarRun& run) {
   return text;
 }
 
-// The run of one record, found by column name; nothing for a torn or malformed record.
+// The run of one record, found by column name; nothing for a torn or unfinished record (a kill in
+// the middle of a write) or one whose values are not a result: an accuracy that is NaN, infinite
+// or negative, a fraction outside [0, 1], a negative time, a seed outside [0, 2^64 - 1]. Such a
+// cell is not trusted: its retrain runs again.
 std::optional<RoarRun> ParseRun(const TextTable& journal, const std::vector<std::string>& record) {
   if (record.size() != journal.header.size()) return std::nullopt;
   const auto field = [&](const char* name) -> const std::string& {
@@ -45,14 +50,20 @@ std::optional<RoarRun> ParseRun(const TextTable& journal, const std::vector<std:
   if (field("end") != "ok") return std::nullopt;
   const auto fraction = ParseDouble(field("fraction"));
   const auto retrain = ParseInteger(field("retrain"));
-  const auto seed = ParseInteger(field("seed"));
+  const auto seed = ParseSeed(field("seed"));
   const auto accuracy = ParseDouble(field("test_accuracy"));
   const auto seconds = ParseDouble(field("seconds"));
-  if (!fraction || !retrain || !seed || *seed < 0 || !accuracy || !seconds) return std::nullopt;
+  const auto unit = [](const std::optional<double>& value) {
+    return value && *value >= 0 && *value <= 1;  // false for NaN too
+  };
+  const bool accuracy_ok = accuracy && std::isfinite(*accuracy) && *accuracy >= 0;
+  if (!unit(fraction) || !retrain || *retrain < 0 || !seed || !accuracy_ok || !seconds ||
+      !(*seconds >= 0))
+    return std::nullopt;
   return RoarRun{.key = field("key"),
                  .cell = {.mode = field("mode"), .method = field("method"), .fraction = *fraction},
                  .retrain = *retrain,
-                 .seed = static_cast<uint64_t>(*seed),
+                 .seed = *seed,
                  .accuracy = *accuracy,
                  .seconds = *seconds};
 }

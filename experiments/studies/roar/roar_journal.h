@@ -11,7 +11,9 @@
 // rerun with the same options finds its finished retrains and one with other options finds none.
 // Each line is written by one write() on an O_APPEND descriptor and fsync'ed; a kill leaves at
 // most a torn last line, which reading skips (its "end" field is not "ok", or it has another
-// number of fields), and the next append starts on a fresh line.
+// number of fields), and the next append starts on a fresh line. A finished line whose values are
+// not a result (an accuracy that is NaN, infinite or negative, a fraction outside [0, 1], a
+// negative time, a seed outside [0, 2^64 - 1]) is not trusted either: its retrain runs again.
 //
 //   RoarJournal journal(out + "/state.csv");          // reads what is there
 //   if (!journal.Find(key)) journal.Append(run);      // after the retrain finished

@@ -5,6 +5,7 @@
 // hand-made curves; cached estimator rankings are reused, and a corrupt one is reported and
 // recomputed to the same result.
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -29,6 +30,7 @@
 #include "experiments/studies/roar/roar_study.h"
 #include "experiments/zoo/model_zoo.h"
 #include "framework/errors.h"
+#include "framework/interrupt.h"
 #include "tests/test_util.h"
 
 namespace lfa {
@@ -153,6 +155,58 @@ TEST(RoarStudy, ResumesWithoutRetrainingFinishedCells) {
   EXPECT_EQ(extra, 2 * 2 * 2);  // the new fraction: retrains x methods x modes
   fs::remove_all(whole);
   fs::remove_all(resumed);
+}
+
+// Ctrl-C inside a training (the zoo trainer checks at every batch) unwinds the study; the journal
+// keeps what finished, and the rerun ends with the tables of an uninterrupted run.
+TEST(RoarStudy, ResumesAfterAnInterrupt) {
+  const FashionMnist data = TinyData();
+  const std::string whole = TempDir("whole_int");
+  int whole_calls = 0;
+  RunRoarStudy(TinyOptions(whole), data, CountingTrainer{&whole_calls});
+
+  const std::string resumed = TempDir("resumed_int");
+  int calls = 0;
+  const auto interrupting = [&calls, trainer = CountingTrainer{&calls}](const FashionMnist& d,
+                                                                       uint64_t seed) {
+    if (calls == 4) {
+      RequestInterrupt(SIGINT);  // as the handler does on Ctrl-C
+      ThrowIfInterrupted();      // as the trainer's next batch does
+    }
+    return trainer(d, seed);
+  };
+  EXPECT_THROW(RunRoarStudy(TinyOptions(resumed), data, interrupting), Interrupted);
+  RequestInterrupt(0);
+  EXPECT_EQ(calls, 4);
+  EXPECT_FALSE(fs::exists(resumed + "/roar.csv")) << "an interrupted run writes no table";
+  int more = 0;
+  RunRoarStudy(TinyOptions(resumed), data, CountingTrainer{&more});
+  EXPECT_EQ(more, whole_calls - 4);
+  EXPECT_EQ(ReadText(resumed + "/roar.csv"), ReadText(whole + "/roar.csv"));
+  fs::remove_all(whole);
+  fs::remove_all(resumed);
+}
+
+// A finished line whose accuracy is NaN, infinite or negative is not a result: its retrain runs
+// again.
+TEST(RoarJournal, DoesNotTrustImpossibleValues) {
+  const std::string dir = TempDir("journal_values");
+  fs::create_directories(dir);
+  const std::string path = dir + "/state.csv";
+  std::ofstream(path) << "key,mode,fraction,method,retrain,seed,test_accuracy,seconds,end\n"
+                      << "aaaa,roar,0.5,gradient,1,7,nan,2.5,ok\n"
+                      << "bbbb,roar,0.5,gradient,1,7,inf,2.5,ok\n"
+                      << "gggg,roar,0.5,gradient,1,7,-0.5,2.5,ok\n"
+                      << "cccc,roar,1.5,gradient,1,7,0.5,2.5,ok\n"
+                      << "dddd,roar,0.5,gradient,1,-1,0.5,2.5,ok\n"
+                      << "eeee,roar,0.5,gradient,1,7,0.5,-2,ok\n"
+                      << "ffff,roar,0.5,gradient,1,18446744073709551615,0.5,2,ok\n";
+  const RoarJournal journal(path);
+  for (const char* key : {"aaaa", "bbbb", "cccc", "dddd", "eeee", "gggg"})
+    EXPECT_EQ(journal.Find(key), nullptr) << key;
+  ASSERT_NE(journal.Find("ffff"), nullptr);
+  EXPECT_EQ(journal.Find("ffff")->seed, UINT64_MAX);
+  fs::remove_all(dir);
 }
 
 TEST(RoarJournal, SkipsTornAndUnfinishedLinesAndStartsAppendsOnAFreshLine) {
