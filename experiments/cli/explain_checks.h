@@ -20,7 +20,7 @@
 #include <torch/types.h>
 
 #include "experiments/cli/explain_command.h"
-#include "experiments/cli/points_input.h"
+#include "experiments/data/points_input.h"
 
 namespace lfa {
 

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "experiments/cli/model_source.h"
+#include "experiments/data/model_source.h"
 #include "experiments/io/atomic_file.h"
 #include "experiments/zoo/model_zoo.h"
 #include "experiments/zoo/zoo_export.h"
