@@ -157,8 +157,9 @@ class Oracle {
   int64_t HalveAfterOutOfMemory(int64_t batch, const std::exception& error);
   // A batch of rows as the model takes them: on the device, in the model's dtype.
   torch::Tensor Prepare(const torch::Tensor& chunk) const;
-  // The model's outputs as [n, K] (checked).
-  torch::Tensor ForwardMatrix(const torch::Tensor& prepared);
+  // The model's outputs as [n, K] (checked; finite unless check_finite is false, for the probes of
+  // zero rows that size batches and count outputs, whose values nobody reads).
+  torch::Tensor ForwardMatrix(const torch::Tensor& prepared, bool check_finite = true);
   // The selected output of each row of `out` [n, K] for targets on the device: [n].
   torch::Tensor Select(const torch::Tensor& out, const torch::Tensor& targets) const;
 

@@ -9,17 +9,18 @@
 namespace lfa {
 namespace {
 
-// A rank's outcome as bytes: empty for success, else "<exit code><message>".
+// A rank's outcome as bytes: empty for success, else "<exit code><message>" (the message's one line:
+// a TorchScript model's own error line, framework/errors.h MessageLine).
 std::string RunAndEncode(const std::function<void()>& step) {
   try {
     step();
     return "";
   } catch (const InvalidInput& e) {
     std::string status = "2";
-    return status += e.what();
+    return status += MessageLine(e.what());
   } catch (const std::exception& e) {
     std::string status = "1";
-    return status += e.what();
+    return status += MessageLine(e.what());
   } catch (...) {
     return "1unknown error (not a std::exception)";
   }
