@@ -4,8 +4,9 @@
 #   2. only with LFA_SANITIZER_TESTS=1 (not yet in CI: see docs/testing.md): the sanitizer build
 #      (build-asan/: AddressSanitizer + UndefinedBehaviorSanitizer, GCC, no
 #      precompiled headers, plus the header check) and its GoogleTest suites;
-#   3. the fuzz targets (build-fuzz/: clang + libFuzzer), LFA_FUZZ_SECONDS (default 30) each.
-# docs/testing.md describes each. LFA_SANITIZER_TESTS=1 runs 2, LFA_FUZZ_SECONDS=0 skips 3.
+#   3. only with LFA_FUZZ_SECONDS=N (not yet in CI: see docs/testing.md): the fuzz targets
+#      (build-fuzz/: clang + libFuzzer), N seconds each.
+# docs/testing.md describes each. LFA_SANITIZER_TESTS=1 runs 2, LFA_FUZZ_SECONDS=30 runs 3.
 # Tests that need the paper's data read LFA_DATA_DIR (default: ../shared/data beside the checkout)
 # and skip with a message when it is absent. Arguments go to the first CTest run.
 set -euo pipefail
@@ -34,7 +35,7 @@ if [ "${LFA_SANITIZER_TESTS:-0}" != 0 ]; then
   (cd "$asan" && ctest --output-on-failure -R '^lfa_tests$')
 fi
 
-if [ "${LFA_FUZZ_SECONDS:-30}" != 0 ]; then
+if [ "${LFA_FUZZ_SECONDS:-0}" != 0 ]; then
   echo "== 3/3 fuzzing the CSV, IDX and spec readers (build-fuzz/)"
-  "$root/fuzz/run.sh" "${LFA_FUZZ_SECONDS:-30}"
+  "$root/fuzz/run.sh" "${LFA_FUZZ_SECONDS:-0}"
 fi
