@@ -98,10 +98,13 @@ std::vector<Candidate> ChooseCandidates(const ChooseOptions& options,
   std::vector<Candidate> candidates;
   for (const std::string& name : ExpandCandidateNames(options.candidates, shape, has_layers))
     candidates.push_back(NamedCandidate(name, shape, options.samples, has_layers));
-  if (IsImageShape(shape) && !has_layers && Split(options.candidates).front() == "all")
-    skipped->push_back(
-        "gradcam, gradcampp, smoothgradcampp: the model has no named layers (a zoo "
-        "model or a TorchScript Sequential has them)");
+  if (IsImageShape(shape) && !has_layers && Split(options.candidates).front() == "all") {
+    // A named string, not a literal pushed as a temporary: GCC 12 warns falsely on the latter.
+    const std::string reason =
+        "gradcam, gradcampp, smoothgradcampp: the model has no named layers (a zoo model or a "
+        "TorchScript Sequential has them)";
+    skipped->push_back(reason);
+  }
   for (const std::string& path : options.candidate_specs) {
     const nlohmann::json spec = ReadSpecFile(path);
     candidates.push_back(CompositionCandidate(spec, SpecNeighbourhood(spec, path).label,
