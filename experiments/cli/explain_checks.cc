@@ -21,7 +21,7 @@ void CheckReach(const std::string& flag, double value, double reach, double spre
                 torch::ScalarType dtype) {
   const double largest = LargestFinite(dtype);
   if (largest <= 0 || (std::isfinite(reach + spread) && reach + spread <= largest)) return;
-  Fail(flag, " ", Number(value), " is too large for the model's input type ", DtypeText(dtype),
+  Fail(flag, " ", Number(value), " is too large for the model's input type ", DtypeName(dtype),
        ": perturbed inputs would overflow (the points reach ", Number(reach),
        ", the largest finite value is ", Number(largest), ")");
 }
@@ -35,16 +35,6 @@ double LargestFinite(torch::ScalarType dtype) {
     case torch::kHalf: return 65504.0;
     case torch::kBFloat16: return 3.3895313892515355e38;
     default: return 0;
-  }
-}
-
-std::string DtypeText(torch::ScalarType dtype) {
-  switch (dtype) {
-    case torch::kFloat: return "float32";
-    case torch::kDouble: return "float64";
-    case torch::kHalf: return "float16";
-    case torch::kBFloat16: return "bfloat16";
-    default: return c10::toString(dtype);
   }
 }
 

@@ -26,8 +26,6 @@ namespace lfa {
 
 // The largest finite value of a floating-point dtype (FLT_MAX for float32); 0 for other types.
 double LargestFinite(torch::ScalarType dtype);
-// "float32", "float64", ...
-std::string DtypeText(torch::ScalarType dtype);
 
 // InvalidInput naming the flag when --sigma, --baseline X, --noise-fraction or --kernel-width
 // would make the perturbed inputs or the kernel weights overflow for `data` in `dtype`.

@@ -84,6 +84,8 @@ torch::Tensor ReadIdxPoints(InputStream& in, const PointsSource& source,
   return raw.to(torch::kDouble).reshape({end - begin, -1}) * scale;
 }
 
+}  // namespace
+
 std::string DtypeName(torch::ScalarType dtype) {
   switch (dtype) {
     case torch::kFloat: return "float32";
@@ -93,8 +95,6 @@ std::string DtypeName(torch::ScalarType dtype) {
     default: return c10::toString(dtype);
   }
 }
-
-}  // namespace
 
 Points ReadPoints(const PointsSource& source, const std::vector<int64_t>& model_shape) {
   if (source.path.empty()) Fail("--data is required");

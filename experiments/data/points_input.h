@@ -60,6 +60,9 @@ Points ReadPoints(const PointsSource& source, const std::vector<int64_t>& model_
 // the float32 a model computes in. `what` names the data in the message.
 void CheckPointsFinite(const Points& points, torch::ScalarType dtype, const std::string& what);
 
+// A floating dtype as users write it: "float32", "float64", "float16", "bfloat16".
+std::string DtypeName(torch::ScalarType dtype);
+
 // "BEGIN:END" -> [begin, end) within [0, total); "" -> [0, total). `what` names the input in
 // errors.
 std::pair<int64_t, int64_t> ParseRowRange(const std::string& text, int64_t total,
