@@ -20,7 +20,7 @@ const std::set<std::string>& CamMethods() {
   return methods;
 }
 
-std::vector<int64_t> WithBatch(int64_t rows, c10::IntArrayRef shape) {
+std::vector<int64_t> BatchedShape(int64_t rows, c10::IntArrayRef shape) {
   std::vector<int64_t> out = {rows};
   out.insert(out.end(), shape.begin(), shape.end());
   return out;
@@ -66,7 +66,7 @@ CamLayer ResolveLayer(Oracle& oracle, const std::vector<int64_t>& input_shape,
   layer.name = options.layer.empty() ? LastSpatialLayer(oracle, input_shape) : options.layer;
   const std::vector<int64_t> shape = oracle.LayerShape(input_shape, layer.name);
   if (shape.size() < 2)
-    Fail("cam: layer '", layer.name, "' has activation shape ", ShapeText(WithBatch(1, shape)),
+    Fail("cam: layer '", layer.name, "' has activation shape ", ShapeText(BatchedShape(1, shape)),
          "; expected [n, K, h, w] (feature maps with spatial dimensions)");
   layer.maps = shape[0];
   layer.spatial.assign(shape.begin() + 1, shape.end());
@@ -199,7 +199,7 @@ torch::Tensor ComputeCam(Oracle& oracle, const PointBatch& points, const torch::
                         options, layer));
     if (progress) progress(end, n);
   }
-  return maps.reshape(WithBatch(n, layer.spatial));
+  return maps.reshape(BatchedShape(n, layer.spatial));
 }
 
 torch::Tensor UpsampleToInput(const torch::Tensor& maps, int64_t height, int64_t width) {

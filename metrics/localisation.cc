@@ -42,19 +42,19 @@ torch::Tensor FlatMasks(const torch::Tensor& masks, const torch::Tensor& relevan
   return flat;
 }
 
-struct Prepared {
+struct ScoredMaps {
   torch::Tensor relevance;  // [N, P] float64 >= 0
   torch::Tensor mask;       // [N, P] float64 0/1
 };
 
-Prepared Prepare(const torch::Tensor& maps, const torch::Tensor& masks,
+ScoredMaps ScoreMaps(const torch::Tensor& maps, const torch::Tensor& masks,
                  const LocalisationOptions& options) {
   const torch::Tensor relevance = PreprocessRelevance(maps, options);
   const torch::Tensor mask = FlatMasks(masks, relevance);
   return {relevance.reshape({relevance.size(0), -1}), mask};
 }
 
-torch::Tensor Mass(const Prepared& p) {
+torch::Tensor Mass(const ScoredMaps& p) {
   const torch::Tensor total = p.relevance.sum(1);
   const torch::Tensor inside = (p.relevance * p.mask).sum(1);
   const torch::Tensor area = p.mask.mean(1);
@@ -62,7 +62,7 @@ torch::Tensor Mass(const Prepared& p) {
   return torch::where(total.gt(0), inside / total.clamp_min(1e-300), area);
 }
 
-torch::Tensor Rank(const Prepared& p) {
+torch::Tensor Rank(const ScoredMaps& p) {
   const torch::Tensor k = p.mask.sum(1).to(torch::kLong);                 // [N]
   const torch::Tensor sorted = std::get<0>(p.relevance.sort(1, /*descending=*/true));
   const torch::Tensor threshold = sorted.gather(1, (k - 1).unsqueeze(1));  // [N, 1]
@@ -76,7 +76,7 @@ torch::Tensor Rank(const Prepared& p) {
   return (hits_above + (kd - g) * t_inside / t) / kd;
 }
 
-torch::Tensor Pointing(const Prepared& p) {
+torch::Tensor Pointing(const ScoredMaps& p) {
   const torch::Tensor maximum = std::get<0>(p.relevance.max(1, /*keepdim=*/true));
   const torch::Tensor tied = p.relevance.eq(maximum).to(torch::kDouble);
   return (tied * p.mask).sum(1) / tied.sum(1);
@@ -132,22 +132,22 @@ torch::Tensor PreprocessRelevance(const torch::Tensor& maps, const LocalisationO
 
 torch::Tensor RelevanceMassAccuracy(const torch::Tensor& maps, const torch::Tensor& masks,
                                     const LocalisationOptions& options) {
-  return Mass(Prepare(maps, masks, options));
+  return Mass(ScoreMaps(maps, masks, options));
 }
 
 torch::Tensor RelevanceRankAccuracy(const torch::Tensor& maps, const torch::Tensor& masks,
                                     const LocalisationOptions& options) {
-  return Rank(Prepare(maps, masks, options));
+  return Rank(ScoreMaps(maps, masks, options));
 }
 
 torch::Tensor PointingGame(const torch::Tensor& maps, const torch::Tensor& masks,
                            const LocalisationOptions& options) {
-  return Pointing(Prepare(maps, masks, options));
+  return Pointing(ScoreMaps(maps, masks, options));
 }
 
 LocalisationScores ScoreLocalisation(const torch::Tensor& maps, const torch::Tensor& masks,
                                      const LocalisationOptions& options) {
-  const Prepared p = Prepare(maps, masks, options);
+  const ScoredMaps p = ScoreMaps(maps, masks, options);
   return {Mass(p), Rank(p), Pointing(p)};
 }
 

@@ -18,10 +18,23 @@
 #include <gtest/gtest.h>
 #include <torch/types.h>
 
+#include "framework/errors.h"
 #include "framework/model.h"
 #include "models/analytic_model.h"
 
 namespace lfa::test {
+
+// Runs fn, expecting InvalidInput whose message contains `needle`.
+template <typename Fn>
+void ExpectInvalid(Fn fn, const std::string& needle) {
+  try {
+    fn();
+    ADD_FAILURE() << "expected InvalidInput mentioning '" << needle << "'";
+  } catch (const InvalidInput& e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos)
+        << "message '" << e.what() << "' does not mention '" << needle << "'";
+  }
+}
 
 // Deletes a directory tree (files first, then folders). Not std::filesystem::remove_all: PyTorch
 // 2.11's pip LibTorch (built with another libstdc++) exports its own copy of that function, the

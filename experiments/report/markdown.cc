@@ -18,6 +18,12 @@ std::string FormatG(double value) {
   return buffer;
 }
 
+std::string FormatG10(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.10g", value);
+  return buffer;
+}
+
 std::string MarkdownRow(const std::vector<std::string>& cells) {
   std::string line = "|";
   for (const auto& c : cells) line += " " + c + " |";

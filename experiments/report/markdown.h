@@ -13,6 +13,8 @@ namespace lfa {
 std::string Format(double value, int digits = 4);
 // Six significant digits, for values spanning many orders of magnitude.
 std::string FormatG(double value);
+// %.10g: ten significant digits, for CSV cells and plot data that a reader parses back.
+std::string FormatG10(double value);
 
 // "| a | b |\n" and "|---|---|\n".
 std::string MarkdownRow(const std::vector<std::string>& cells);

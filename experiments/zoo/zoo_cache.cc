@@ -14,7 +14,9 @@
 #include <map>
 
 #include <nlohmann/json.hpp>
-#include <torch/torch.h>
+#include <torch/nn/module.h>
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
 
 #include "experiments/io/atomic_file.h"
 #include "experiments/io/cache_archive.h"

@@ -299,38 +299,26 @@ TEST(Cam, UpsampleToInputKeepsConstantsAndShape) {
   EXPECT_THROW(UpsampleToInput(torch::zeros({3, 3}), 4, 4), InvalidInput);
 }
 
-// Runs fn, expecting InvalidInput whose message contains `needle`.
-template <typename Fn>
-void ExpectInvalid(Fn fn, const std::string& needle) {
-  try {
-    fn();
-    ADD_FAILURE() << "expected InvalidInput mentioning '" << needle << "'";
-  } catch (const InvalidInput& e) {
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos)
-        << "message '" << e.what() << "' does not mention '" << needle << "'";
-  }
-}
-
 TEST_F(CamFixture, BadOptionsNameTheValue) {
-  ExpectInvalid([&] { Cam({.method = "scorecam", .layer = "conv"}); }, "scorecam");
-  ExpectInvalid([&] { Cam({.layer = "fc7"}); }, "fc7");
-  ExpectInvalid(
+  test::ExpectInvalid([&] { Cam({.method = "scorecam", .layer = "conv"}); }, "scorecam");
+  test::ExpectInvalid([&] { Cam({.layer = "fc7"}); }, "fc7");
+  test::ExpectInvalid(
       [&] { Cam({.method = "smoothgradcampp", .layer = "conv", .noise_fraction = -0.25}); },
       "-0.25");
-  ExpectInvalid([&] { Cam({.method = "smoothgradcampp", .layer = "conv", .samples = 0}); },
+  test::ExpectInvalid([&] { Cam({.method = "smoothgradcampp", .layer = "conv", .samples = 0}); },
                 "samples must be >= 1, got 0");
-  ExpectInvalid([&] { Cam({.layer = "features", .feature_maps = {1, 4}}); }, "index 4");
-  ExpectInvalid([&] { Cam({.layer = "features", .feature_maps = {-2}}); }, "-2");
-  ExpectInvalid(
+  test::ExpectInvalid([&] { Cam({.layer = "features", .feature_maps = {1, 4}}); }, "index 4");
+  test::ExpectInvalid([&] { Cam({.layer = "features", .feature_maps = {-2}}); }, "-2");
+  test::ExpectInvalid(
       [&] {
         ComputeCam(oracle_, MakePointBatch(x_, 0), torch::tensor({0, 5, 1}, torch::kLong),
                    {.layer = "conv"});
       },
       "target 5");
-  ExpectInvalid([&] { Cam({.layer = "conv", .positions = {{{5, 0}}}}); }, "(5, 0)");
-  ExpectInvalid([&] { Cam({.layer = "conv", .positions = {{{1, 6}}}}); }, "5 x 6");
-  ExpectInvalid([&] { Cam({.layer = "conv", .positions = {{{-1, 2}}}}); }, "(-1, 2)");
-  ExpectInvalid([&] { Cam({.layer = "conv", .positions = {{1, 2}, {1, 2}}}); }, "twice");
+  test::ExpectInvalid([&] { Cam({.layer = "conv", .positions = {{{5, 0}}}}); }, "(5, 0)");
+  test::ExpectInvalid([&] { Cam({.layer = "conv", .positions = {{{1, 6}}}}); }, "5 x 6");
+  test::ExpectInvalid([&] { Cam({.layer = "conv", .positions = {{{-1, 2}}}}); }, "(-1, 2)");
+  test::ExpectInvalid([&] { Cam({.layer = "conv", .positions = {{1, 2}, {1, 2}}}); }, "twice");
   std::string error;
   EXPECT_FALSE((CamOptions{.layer = "conv", .samples = 0}.IsValid(&error)));
   EXPECT_NE(error.find("samples"), std::string::npos);

@@ -28,18 +28,6 @@ namespace {
 using test::AllClose;
 using test::RandomNormal;
 
-// Runs fn, expecting InvalidInput whose message contains `needle`.
-template <typename Fn>
-void ExpectInvalid(Fn fn, const std::string& needle) {
-  try {
-    fn();
-    ADD_FAILURE() << "expected InvalidInput mentioning '" << needle << "'";
-  } catch (const InvalidInput& e) {
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos)
-        << "message '" << e.what() << "' does not mention '" << needle << "'";
-  }
-}
-
 TEST(SmoothGradSquared, LinearModelGivesSquaredCoefficients) {
   const torch::Tensor a = torch::tensor({0.5, -2.0, 3.0, 0.0}, torch::kDouble);
   Oracle oracle(AnalyticModel::Linear(a, 1.0));
@@ -116,8 +104,8 @@ TEST_F(VarGradQuadratic, VarGradImageAloneEqualsImageInBatch) {
 TEST(VarGrad, BadArgumentsNameTheValue) {
   Oracle oracle(AnalyticModel::Linear(torch::ones({3}, torch::kDouble), 0.0));
   const torch::Tensor x = torch::zeros({2, 3}, torch::kDouble), t = torch::zeros({2}, torch::kLong);
-  ExpectInvalid([&] { VarGrad(oracle, x, t, 0, 0.1, 0); }, "samples must be >= 1, got 0");
-  ExpectInvalid([&] { SmoothGradSquared(oracle, x, t, 10, -0.5, 0); }, "-0.5");
+  test::ExpectInvalid([&] { VarGrad(oracle, x, t, 0, 0.1, 0); }, "samples must be >= 1, got 0");
+  test::ExpectInvalid([&] { SmoothGradSquared(oracle, x, t, 10, -0.5, 0); }, "-0.5");
 }
 
 TEST_F(VarGradQuadratic, ExplainersGiveTheMapsCountTheCopiesAndIgnoreTheBatchSize) {
@@ -143,11 +131,11 @@ TEST_F(VarGradQuadratic, ExplainersGiveTheMapsCountTheCopiesAndIgnoreTheBatchSiz
 }
 
 TEST(GradientEnsembles, OptionsThatDoNotApplyAreNamed) {
-  ExpectInvalid([] { MakeExplainer("vargrad", {.sigma = 0.3}); }, "sigma 0.3");
-  ExpectInvalid([] { MakeExplainer("smoothgrad_squared", {.layer = "conv1"}); }, "layer 'conv1'");
-  ExpectInvalid([] { MakeExplainer("vargrad", {.samples = 5}, Implementation::kClassic); },
+  test::ExpectInvalid([] { MakeExplainer("vargrad", {.sigma = 0.3}); }, "sigma 0.3");
+  test::ExpectInvalid([] { MakeExplainer("smoothgrad_squared", {.layer = "conv1"}); }, "layer 'conv1'");
+  test::ExpectInvalid([] { MakeExplainer("vargrad", {.samples = 5}, Implementation::kClassic); },
                 "one implementation");
-  ExpectInvalid([] { GradientEnsembleExplainer explainer({.method = "saliency"}); }, "'saliency'");
+  test::ExpectInvalid([] { GradientEnsembleExplainer explainer({.method = "saliency"}); }, "'saliency'");
 }
 
 }  // namespace

@@ -35,11 +35,11 @@ namespace {
 
 using test::AllClose;
 
-class LinearImageModel : public ::testing::Test {
+class LinearImageGradients : public ::testing::Test {
  protected:
   static constexpr int64_t kN = 5, kD = 36;
 
-  LinearImageModel()
+  LinearImageGradients()
       : oracle_(std::make_shared<AnalyticModel>(
             std::vector<int64_t>{1, 6, 6},
             [w = w_, b = b_](const torch::Tensor& x) {
@@ -63,7 +63,7 @@ class LinearImageModel : public ::testing::Test {
   Oracle oracle_;
 };
 
-TEST_F(LinearImageModel, EveryGradientMethodIsTheClosedFormInBothImplementations) {
+TEST_F(LinearImageGradients, EveryGradientMethodIsTheClosedFormInBothImplementations) {
   const torch::Tensor w = TargetWeights(), x = Flat();
   const torch::Tensor blur_spread = x - GaussianBlur(x_, 1.0).reshape({kN, kD});
   for (Implementation implementation : {Implementation::kLfa, Implementation::kClassic}) {

@@ -18,11 +18,6 @@ namespace {
 
 constexpr char kClassicSuffix[] = "_classic";
 
-bool IsGroupSwitching(const std::string& type) {
-  return type == "bernoulli_mask" || type == "shapley_coalitions" || type == "one_hot_removal" ||
-         type == "scale_path";
-}
-
 // The numeric baseline of a spec's neighbourhood (0 when absent).
 double NumericBaseline(const nlohmann::json& neighbourhood, const std::string& what) {
   const nlohmann::json baseline = neighbourhood.value("baseline", nlohmann::json(0.0));

@@ -32,11 +32,6 @@ const std::map<std::string, std::vector<std::string>>& NamedParameters() {
   return parameters;
 }
 
-bool IsGroupSwitching(const std::string& type) {
-  return type == "bernoulli_mask" || type == "shapley_coalitions" || type == "one_hot_removal" ||
-         type == "scale_path";
-}
-
 // Sets one "key=value" parameter of a named neighbourhood on its options or its spec.
 void ApplyParameter(const std::string& text, const std::string& method, const std::string& key,
                     double value, RecipeOptions* options, nlohmann::json* spec_edits) {
@@ -60,6 +55,11 @@ void ApplyParameter(const std::string& text, const std::string& method, const st
 }
 
 }  // namespace
+
+bool IsGroupSwitching(const std::string& type) {
+  return type == "bernoulli_mask" || type == "shapley_coalitions" || type == "one_hot_removal" ||
+         type == "scale_path";
+}
 
 std::string WidthName(WidthKind kind) {
   switch (kind) {

@@ -76,6 +76,10 @@ struct WidthProfile {
 // InvalidInput naming the text for a malformed profile (see the header comment).
 WidthProfile ParseWidthProfile(const std::string& text);
 
+// Whether a neighbourhood type switches whole feature groups between the point and a baseline
+// (masks, coalitions, one-hot removal, the scaling path): its explanations read as slopes per group.
+bool IsGroupSwitching(const std::string& type);
+
 // True when the profile sweeps this neighbourhood (Gaussian for sigma, a group-switching or path
 // neighbourhood for patch, the scale path for length).
 bool ProfileApplies(const WidthProfile& profile, const nlohmann::json& spec);

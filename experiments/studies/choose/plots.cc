@@ -6,6 +6,7 @@
 #include <map>
 
 #include "experiments/io/atomic_file.h"
+#include "experiments/report/markdown.h"
 #include "experiments/report/plot.h"
 #include "experiments/studies/choose/paired_comparison.h"
 #include "experiments/studies/choose/prose.h"
@@ -14,12 +15,6 @@ namespace lfa {
 namespace {
 
 constexpr char kWho[] = "lfa choose";
-
-std::string Number(double value) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.10g", value);
-  return text;
-}
 
 // gnuplot single-quoted text: a quote is doubled.
 std::string GnuplotText(const std::string& text) {
@@ -45,8 +40,8 @@ bool DrawLossChart(const std::string& out, const std::string& stem, const Neighb
     const CandidateScore& s = r.scores[j];
     const double low = s.loss.mean - t * s.loss.sem, high = s.loss.mean + t * s.loss.sem;
     lows.push_back(s.loss.mean);
-    data += Concat(Number(s.loss.mean), " ", std::to_string(j), " ",
-                   Number(low > 0 ? low : s.loss.mean), " ", Number(high), "\n");
+    data += Concat(FormatG10(s.loss.mean), " ", std::to_string(j), " ",
+                   FormatG10(low > 0 ? low : s.loss.mean), " ", FormatG10(high), "\n");
     tics += Concat(j ? ", " : "", GnuplotText(s.own ? s.candidate + " *" : s.candidate), " ",
                    std::to_string(j));
   }
@@ -55,7 +50,7 @@ bool DrawLossChart(const std::string& out, const std::string& stem, const Neighb
       "set title ",
       GnuplotText(Concat("LFA loss over ", r.neighbourhood.Name(), " (", Percent(r.level),
                          " interval over ", std::to_string(r.points), " points; * own)")),
-      "\nset ytics (", tics, ")\nset yrange [", Number(r.scores.size() - 0.5), ":-0.5]\n",
+      "\nset ytics (", tics, ")\nset yrange [", FormatG10(r.scores.size() - 0.5), ":-0.5]\n",
       AllPositive(lows) ? "set logscale x\n" : "", "set grid x\nset xlabel 'mean LFA loss'\n",
       "plot ", GnuplotText(Concat(dir, "/", stem, ".dat")),
       " using 1:2:3:4 with xerrorbars pt 7 lc rgb '#1f77b4' notitle\n");
@@ -77,7 +72,7 @@ bool DrawProfile(const std::string& out, const std::string& stem,
   auto block = [&](auto pick) {
     for (const NeighbourhoodResult* r : steps) {
       if (const CandidateScore* s = pick(*r)) {
-        data += Concat(Number(*r->neighbourhood.width), " ", Number(s->loss.mean), "\n");
+        data += Concat(FormatG10(*r->neighbourhood.width), " ", FormatG10(s->loss.mean), "\n");
         values.push_back(s->loss.mean);
       }
     }

@@ -1,22 +1,11 @@
 #include "experiments/studies/choose/tables.h"
 
 #include <algorithm>
-#include <cstdio>
 
+#include "experiments/report/markdown.h"
 #include "experiments/studies/choose/verdict.h"
 
 namespace lfa {
-namespace {
-
-// As WriteCsv prints numbers: ten significant digits.
-std::string Number(double value) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.10g", value);
-  return text;
-}
-
-}  // namespace
-
 TextTable ChooseTable(const std::vector<NeighbourhoodResult>& results) {
   TextTable table{
       {"neighbourhood", "width_kind", "width", "candidate", "kind", "own", "rank", "mean", "sem",
@@ -28,10 +17,10 @@ TextTable ChooseTable(const std::vector<NeighbourhoodResult>& results) {
     for (const CandidateScore& s : r.scores) {
       const bool is_chosen = std::find(chosen.begin(), chosen.end(), s.candidate) != chosen.end();
       table.rows.push_back({n.label, n.width_kind ? WidthName(*n.width_kind) : "",
-                            n.width ? Number(*n.width) : "", s.candidate, KindName(s.kind),
-                            s.own ? "1" : "0", std::to_string(s.rank), Number(s.loss.mean),
-                            Number(s.loss.sem), Number(s.relative), Number(s.to_best.mean),
-                            Number(s.to_best.low), Number(s.to_best.high), Number(s.win_share),
+                            n.width ? FormatG10(*n.width) : "", s.candidate, KindName(s.kind),
+                            s.own ? "1" : "0", std::to_string(s.rank), FormatG10(s.loss.mean),
+                            FormatG10(s.loss.sem), FormatG10(s.relative), FormatG10(s.to_best.mean),
+                            FormatG10(s.to_best.low), FormatG10(s.to_best.high), FormatG10(s.win_share),
                             is_chosen ? "1" : "0"});
     }
   }

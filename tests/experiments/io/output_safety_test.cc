@@ -58,7 +58,7 @@ class OutputSafetyTest : public ::testing::Test {
 };
 
 template <typename Write>
-std::string ErrorOf(Write write) {
+std::string WriteError(Write write) {
   try {
     write();
   } catch (const InvalidInput& error) {
@@ -75,7 +75,7 @@ TEST_F(OutputSafetyTest, AnInputIsNeverReplacedWhateverItsName) {
   for (const std::string& name :
        {input_, dir_ + "/sub/../points.csv", dir_ + "/./points.csv", dir_ + "/link.csv",
         dir_ + "/hard.csv"}) {
-    EXPECT_THAT(ErrorOf([&] { WriteFileAtomically(name, "results\n", "--out"); }),
+    EXPECT_THAT(WriteError([&] { WriteFileAtomically(name, "results\n", "--out"); }),
                 HasSubstr("is the data file '" + input_ + "' (the same file)"))
         << name;
   }
@@ -89,7 +89,7 @@ TEST_F(OutputSafetyTest, AnInputIsNeverReplacedWhateverItsName) {
 TEST_F(OutputSafetyTest, NotedInputsAreProtectedBeforeTheyAreRead) {
   ScopedInputFiles inputs;
   NoteInputFile(input_, "model file");
-  EXPECT_THAT(ErrorOf([&] { CheckOutputPath(input_, "--out"); }),
+  EXPECT_THAT(WriteError([&] { CheckOutputPath(input_, "--out"); }),
               HasSubstr("--out '" + input_ + "' is the model file"));
 }
 
@@ -101,11 +101,11 @@ TEST_F(OutputSafetyTest, WithoutAnActiveSetNothingIsRefused) {
 
 TEST_F(OutputSafetyTest, DevicesFifosAndDirectoriesAreRefused) {
   ASSERT_EQ(::mkfifo((dir_ + "/fifo").c_str(), 0600), 0);
-  EXPECT_THAT(ErrorOf([&] { CheckOutputPath("/dev/null", "--out"); }),
+  EXPECT_THAT(WriteError([&] { CheckOutputPath("/dev/null", "--out"); }),
               HasSubstr("not a regular file"));
-  EXPECT_THAT(ErrorOf([&] { CheckOutputPath(dir_ + "/fifo", "--out"); }),
+  EXPECT_THAT(WriteError([&] { CheckOutputPath(dir_ + "/fifo", "--out"); }),
               HasSubstr("not a regular file"));
-  EXPECT_THAT(ErrorOf([&] { CheckOutputPath(dir_ + "/sub", "--out"); }),
+  EXPECT_THAT(WriteError([&] { CheckOutputPath(dir_ + "/sub", "--out"); }),
               HasSubstr("is a directory"));
   struct stat info;
   ASSERT_EQ(::stat("/dev/null", &info), 0);

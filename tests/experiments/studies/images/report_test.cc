@@ -18,7 +18,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-MetricSummary Mean(double mean, double sem = 0.0) {
+MetricSummary Summary(double mean, double sem = 0.0) {
   MetricSummary s;
   s.mean = mean;
   s.sem = sem;
@@ -28,9 +28,9 @@ MetricSummary Mean(double mean, double sem = 0.0) {
 ExplainerScores Scores(const std::string& name, double deletion, double insertion) {
   ExplainerScores e;
   e.explainer = name;
-  for (ImageMetric metric : kImageMetrics) e.Get(metric) = Mean(1.0, 0.5);
-  e.Get(ImageMetric::kDeletionAuc) = Mean(deletion, 0.01);
-  e.Get(ImageMetric::kInsertionAuc) = Mean(insertion, 0.02);
+  for (ImageMetric metric : kImageMetrics) e.Get(metric) = Summary(1.0, 0.5);
+  e.Get(ImageMetric::kDeletionAuc) = Summary(deletion, 0.01);
+  e.Get(ImageMetric::kInsertionAuc) = Summary(insertion, 0.02);
   return e;
 }
 
@@ -50,7 +50,7 @@ ImageStudyResults Study(double lime_deletion) {
   m.nfl.rows = {{"gradient", "gradient"}, {"lime_p4", "lime"}};
   m.nfl.columns = {{"gradient", "gradient"}, {"lime_p4", "lime"}};
   m.nfl.column_losses = {"gradient_matching", "squared"};
-  m.nfl.loss = {{Mean(1.5, 0.1), Mean(4.0, 0.2)}, {Mean(3.0, 0.3), Mean(2.0, 0.4)}};
+  m.nfl.loss = {{Summary(1.5, 0.1), Summary(4.0, 0.2)}, {Summary(3.0, 0.3), Summary(2.0, 0.4)}};
   m.montages = {"heatmaps/cnn_0.png"};
   r.models.push_back(m);
   return r;
@@ -82,7 +82,7 @@ TEST(ImageStudyReport, NflCellsAreLossOverTheColumnMinimum) {
 
 TEST(ImageStudyReport, ALosingDiagonalIsBoldNoMore) {
   ImageStudyResults r = Study(0.1);
-  r.models[0].nfl.loss[1][1] = Mean(8.0);  // lime_p4 over its own column: now 2x gradient's 4
+  r.models[0].nfl.loss[1][1] = Summary(8.0);  // lime_p4 over its own column: now 2x gradient's 4
   const std::string md = ImageStudyReport(r);
   EXPECT_THAT(md, HasSubstr("| gradient | **1.00** (diag) | **1.00** |\n"));
   EXPECT_THAT(md, HasSubstr("| lime_p4 | 2.00 | 2.00 (diag) |\n"));
