@@ -260,15 +260,11 @@ class BenchCommand : public Command {
   }
   void AddOptions(CLI::App& app) override {
     BenchCommandOptions& o = options_;
-    AddModelAndDataOptions(app, {.model = &o.model,
-                                 .data = &o.data,
-                                 .rows = &o.rows,
-                                 .label_column = &o.label_column,
-                                 .cache_dir = &o.cache_dir,
-                                 .device = &o.device,
-                                 .default_model = "heloc_ffnnA",
-                                 .default_data = "the paper's 100 heloc points",
-                                 .default_label_column = "last"});
+    ModelAndDataFlags flags = ModelAndDataFieldsOf(o);
+    flags.default_model = "heloc_ffnnA";
+    flags.default_data = "the paper's 100 heloc points";
+    flags.default_label_column = "last";
+    AddModelAndDataOptions(app, flags);
     app.add_option("--patch", o.patch, "P x P patch groups for the mask methods (images)");
     app.add_option("--samples", o.samples, "perturbations per point (default 1000)");
     app.add_option("--repeats", o.repeats, "timed runs, median reported (default 5)");

@@ -340,14 +340,10 @@ class ExplainCommand : public Command, public ShardsAcrossRanks {
 
 void ExplainCommand::AddOptions(CLI::App& app) {
   ExplainCommandOptions& o = options_;
-  AddModelAndDataOptions(app, {.model = &o.model,
-                               .data = &o.data,
-                               .rows = &o.rows,
-                               .label_column = &o.label_column,
-                               .cache_dir = &o.cache_dir,
-                               .device = &o.device,
-                               .input_shape = &input_shape_,
-                               .pixel_scale = &o.pixel_scale});
+  ModelAndDataFlags flags = ModelAndDataFieldsOf(o);
+  flags.input_shape = &input_shape_;
+  flags.pixel_scale = &o.pixel_scale;
+  AddModelAndDataOptions(app, flags);
   app.add_option("--explainer", o.explainer,
                  "lime, kernelshap, occlusion, clime, smoothgrad, gradient, integrated_gradients, "
                  "gradient_x_input; images also smoothgrad_squared, vargrad, gradcam, gradcampp, "

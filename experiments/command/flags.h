@@ -9,9 +9,9 @@
 // --label-column [--input-shape --pixel-scale] --cache-dir --device, one name, one help text and
 // one rule each, bound to the fields of the command's own options:
 //
-//   AddModelAndDataOptions(app, {.model = &o.model, .data = &o.data, .rows = &o.rows,
-//                                .label_column = &o.label_column, .cache_dir = &o.cache_dir,
-//                                .device = &o.device, .input_shape = &input_shape_text_});
+//   ModelAndDataFlags flags = ModelAndDataFieldsOf(options);   // model, data, ..., device
+//   flags.input_shape = &input_shape_text_;                     // an optional flag
+//   AddModelAndDataOptions(app, flags);
 //
 // WARNING: CLI11 converts "-1" or "18446744073709551616" into a uint64_t by wrapping around, so
 // every --seed flag needs SeedValidator(): a seed is a decimal integer in [0, 2^64 - 1].
@@ -58,5 +58,17 @@ struct ModelAndDataFlags {
 
 // Declares the flags of `flags` on `app`; InvalidInput when a required field is null.
 void AddModelAndDataOptions(CLI::App& app, const ModelAndDataFlags& flags);
+
+// The always-declared fields bound to the same-named fields of a command's options (model, data,
+// rows, label_column, cache_dir, device: std::string each); the optional ones left null.
+template <typename Options>
+ModelAndDataFlags ModelAndDataFieldsOf(Options& options) {
+  return {.model = &options.model,
+          .data = &options.data,
+          .rows = &options.rows,
+          .label_column = &options.label_column,
+          .cache_dir = &options.cache_dir,
+          .device = &options.device};
+}
 
 }  // namespace lfa

@@ -28,15 +28,11 @@ class ChooseCommand : public Command {
 
 void ChooseCommand::AddOptions(CLI::App& app) {
   ChooseOptions& o = options_;
-  AddModelAndDataOptions(app, {.model = &o.model,
-                               .data = &o.data,
-                               .rows = &o.rows,
-                               .label_column = &o.label_column,
-                               .cache_dir = &o.cache_dir,
-                               .device = &o.device,
-                               .activations = &o.activations,
-                               .input_shape = &input_shape_,
-                               .pixel_scale = &o.pixel_scale});
+  ModelAndDataFlags flags = ModelAndDataFieldsOf(o);
+  flags.activations = &o.activations;
+  flags.input_shape = &input_shape_;
+  flags.pixel_scale = &o.pixel_scale;
+  AddModelAndDataOptions(app, flags);
   app.add_option("--neighbourhood", o.neighbourhoods,
                  "neighbourhood of interest (repeatable): lime, kernelshap, occlusion, clime, "
                  "smoothgrad, gradient, integrated_gradients, gradient_x_input, with parameters "
@@ -53,7 +49,7 @@ void ChooseCommand::AddOptions(CLI::App& app) {
                  "perturbations per point of the compositions (default 1000)");
   app.add_option("--evaluation-samples", o.evaluation_samples,
                  "fresh samples per point of every loss (default 1000)");
-  app.add_option("--seed", o.seed, "random seed (default 0)");
+  app.add_option("--seed", o.seed, "random seed (default 0)")->check(SeedValidator());
   app.add_option("--level", o.level, "confidence level of the intervals (default 0.95)");
   app.add_option("--output-index", o.output_index,
                  "model output explained (default: 0 for one output, else the predicted class)");
