@@ -9,6 +9,9 @@ from . import _arguments, _lfa
 def _compositions(value, argument, names_allowed):
     """[GivenComposition] from one or a list of: names (neighbourhoods only), spec dicts, paths of
     JSON spec files. Each remembers where it came from (argument[k]) to label a nameless spec."""
+    if value is None:
+        raise TypeError(f"{argument} must be a name, a spec dict, a .json path or a list of "
+                        "them, got None")
     items = [value] if isinstance(value, (str, dict, os.PathLike)) else list(value)
     given = []
     for k, item in enumerate(items):

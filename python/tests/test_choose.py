@@ -186,6 +186,8 @@ def test_bad_arguments_name_the_argument_and_value(heloc, tmp_path):
         f"out '{tmp_path / 'file'}' exists and is not a directory")
     with pytest.raises(TypeError):
         lfa.choose(model, x, "lime", candidates=[1, 2])
+    with pytest.raises(TypeError, match="neighbourhoods must be"):
+        lfa.choose(model, x, None)
 
 
 def test_spec_dicts_as_neighbourhood_and_candidate(heloc):
