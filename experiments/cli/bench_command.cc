@@ -12,6 +12,7 @@
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/cuda.h>
 
+#include "experiments/command/flags.h"
 #include "experiments/data/model_source.h"
 #include "experiments/data/points_input.h"
 #include "experiments/data/paper_data.h"
@@ -259,19 +260,18 @@ class BenchCommand : public Command {
   }
   void AddOptions(CLI::App& app) override {
     BenchCommandOptions& o = options_;
-    app.add_option("--model", o.model, "TorchScript model or zoo:ARCH (default: heloc_ffnnA)");
-    app.add_option("--data", o.data, "CSV or IDX points (default: the paper's 100 heloc points)");
-    app.add_option("--rows", o.rows, "row range BEGIN:END (default all)");
-    app.add_option("--label-column", o.label_column, "CSV column to drop (default last)");
+    ModelAndDataFlags flags = ModelAndDataFieldsOf(o);
+    flags.default_model = "heloc_ffnnA";
+    flags.default_data = "the paper's 100 heloc points";
+    flags.default_label_column = "last";
+    AddModelAndDataOptions(app, flags);
     app.add_option("--patch", o.patch, "P x P patch groups for the mask methods (images)");
-    app.add_option("--cache-dir", o.cache_dir, "zoo model cache (default LFA_CACHE_DIR)");
     app.add_option("--samples", o.samples, "perturbations per point (default 1000)");
     app.add_option("--repeats", o.repeats, "timed runs, median reported (default 5)");
     app.add_option("--batch-size", o.batch_size,
                    "rows per model call (default 0: the Oracle's choice; bare queries: the best of"
                    " it, 1000 and 10000)");
     app.add_option("--implementation", o.implementation, "lfa, classic or both");
-    app.add_option("--device", o.device, "cpu (default) or cuda");
     app.add_option("--out", o.out, "optional CSV of the table");
     app.add_flag("--sweep", o.sweep, "first print the bare cost per row at batch sizes 16..65536");
   }

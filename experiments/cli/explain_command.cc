@@ -340,13 +340,10 @@ class ExplainCommand : public Command, public ShardsAcrossRanks {
 
 void ExplainCommand::AddOptions(CLI::App& app) {
   ExplainCommandOptions& o = options_;
-  app.add_option("--model", o.model, "TorchScript model file or zoo:cnn|cnn_gap|mlp")->required();
-  app.add_option("--data", o.data, "CSV file with a header row, or an IDX file")->required();
-  app.add_option("--rows", o.rows, "row range BEGIN:END (END exclusive; default all)");
-  app.add_option("--label-column", o.label_column, "CSV column to drop: NAME or 'last'");
-  app.add_option("--input-shape", input_shape_, "shape of one row, e.g. 1,28,28");
-  app.add_option("--pixel-scale", o.pixel_scale,
-                 "multiply the data (default 1/255 for uint8 IDX, else 1)");
+  ModelAndDataFlags flags = ModelAndDataFieldsOf(o);
+  flags.input_shape = &input_shape_;
+  flags.pixel_scale = &o.pixel_scale;
+  AddModelAndDataOptions(app, flags);
   app.add_option("--explainer", o.explainer,
                  "lime, kernelshap, occlusion, clime, smoothgrad, gradient, integrated_gradients, "
                  "gradient_x_input; images also smoothgrad_squared, vargrad, gradcam, gradcampp, "
@@ -366,11 +363,9 @@ void ExplainCommand::AddOptions(CLI::App& app) {
                  "smoothgrad, clime, image methods: noise sigma / each point's range");
   app.add_option("--layer", o.layer, "CAM layer (default: the last spatial layer)");
   app.add_option("--output-index", o.output_index, "model output explained (default 0)");
-  app.add_option("--device", o.device, "cpu (default) or cuda");
   app.add_option("--batch-size", o.batch_size,
                  "rows per model call (default: sized from a byte budget)");
   app.add_option("--heatmaps", o.heatmaps, "directory for one PNG montage per row");
-  app.add_option("--cache-dir", o.cache_dir, "zoo model cache (default LFA_CACHE_DIR)");
   app.add_option("--out", o.out, "output CSV file")->required();
 }
 

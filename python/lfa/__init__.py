@@ -16,13 +16,16 @@ Explainers: lfa.explain, lfa.recipe (a named method), lfa.compose (a spec dict),
 lfa.IMAGE_METHODS.
 Metrics: lfa.lfa_loss / lfa.lfa_losses, lfa.perturbation_test, lfa.pgi / lfa.pgu, lfa.deletion /
 lfa.insertion, lfa.infidelity, lfa.relevance_mass_accuracy / relevance_rank_accuracy /
-pointing_game / localisation_scores, lfa.l1_distance / cosine_distance. docs/python.md has more.
+pointing_game / localisation_scores, lfa.l1_distance / cosine_distance.
+Choosing: lfa.choose (which explanation is most faithful over your neighbourhood; `lfa choose`).
+docs/python.md has more.
 """
 
 import torch  # noqa: F401 (torch._C must be loaded before the extension)
 
 from . import _lfa
 from ._arguments import as_model
+from ._choose import choose
 from ._explain import Explainer, compose, explain, recipe
 from ._metrics import (cosine_distance, deletion, infidelity, insertion, l1_distance,
                        lfa_loss, lfa_losses, localisation_scores, perturbation_test, pgi, pgu,
@@ -35,6 +38,11 @@ PerturbationCurve = _lfa.PerturbationCurve
 DeletionResult = _lfa.DeletionResult
 LocalisationScores = _lfa.LocalisationScores
 Baseline = _lfa.Baseline
+ChooseResult = _lfa.ChooseResult
+NeighbourhoodChoice = _lfa.NeighbourhoodChoice
+CandidateScore = _lfa.CandidateScore
+PairedDifference = _lfa.PairedDifference
+ProfileChoice = _lfa.ProfileChoice
 FeatureGroups = _lfa.FeatureGroups
 ImageBaseline = _lfa.ImageBaseline
 
@@ -45,9 +53,10 @@ METHODS = tuple(_lfa.method_names())
 IMAGE_METHODS = tuple(_lfa.image_method_names())
 
 __all__ = [
-    "IMAGE_METHODS", "METHODS", "Baseline", "DeletionResult", "Explainer", "Explanation", "FeatureGroups",
-    "ImageBaseline", "LocalisationScores", "MetricSummary", "Model", "PerturbationCurve",
-    "as_model", "compose", "cosine_distance", "deletion", "explain", "infidelity", "insertion",
+    "IMAGE_METHODS", "METHODS", "Baseline", "CandidateScore", "ChooseResult", "DeletionResult",
+    "Explainer", "Explanation", "FeatureGroups", "ImageBaseline", "LocalisationScores",
+    "MetricSummary", "Model", "NeighbourhoodChoice", "PairedDifference", "PerturbationCurve",
+    "ProfileChoice", "as_model", "choose", "compose", "cosine_distance", "deletion", "explain", "infidelity", "insertion",
     "l1_distance", "lfa_loss", "lfa_losses", "localisation_scores", "perturbation_test", "pgi",
     "pgu", "pointing_game", "recipe", "relevance_mass_accuracy", "relevance_rank_accuracy",
 ]

@@ -4,11 +4,14 @@ from typing import Any, Mapping, Optional, Sequence, Union, overload
 
 import torch
 
-from ._lfa import (Baseline as Baseline, DeletionResult as DeletionResult,
+from ._lfa import (Baseline as Baseline, CandidateScore as CandidateScore,
+                   ChooseResult as ChooseResult, DeletionResult as DeletionResult,
                    Explanation as Explanation, FeatureGroups as FeatureGroups,
                    ImageBaseline as ImageBaseline, LocalisationScores as LocalisationScores,
                    MetricSummary as MetricSummary, Model as Model,
-                   PerturbationCurve as PerturbationCurve)
+                   NeighbourhoodChoice as NeighbourhoodChoice,
+                   PairedDifference as PairedDifference, PerturbationCurve as PerturbationCurve,
+                   ProfileChoice as ProfileChoice)
 
 ModelLike = Union[Model, torch.jit.ScriptModule, torch.nn.Module, str, os.PathLike]
 Target = Union[None, int, Sequence[int], torch.Tensor]
@@ -17,6 +20,7 @@ GroupsLike = Union[None, str, torch.Tensor, FeatureGroups]
 ImageBaselineLike = Union[None, float, str, torch.Tensor, ImageBaseline]
 AttributionsLike = Union[Explanation, torch.Tensor]
 Neighbourhood = Union[str, dict[str, Any], "Explainer"]
+Composition = Union[str, dict[str, Any], os.PathLike]
 
 METHODS: tuple[str, ...]
 IMAGE_METHODS: tuple[str, ...]
@@ -102,3 +106,10 @@ def localisation_scores(maps: AttributionsLike, masks: torch.Tensor, absolute: b
                         keep_top_fraction: float = ...) -> LocalisationScores: ...
 def l1_distance(a: AttributionsLike, b: AttributionsLike) -> torch.Tensor: ...
 def cosine_distance(a: AttributionsLike, b: AttributionsLike) -> torch.Tensor: ...
+def choose(model: ModelLike, inputs: torch.Tensor,
+           neighbourhoods: Union[Composition, Sequence[Composition]],
+           candidates: Union[str, Sequence[str]] = ...,
+           specs: Union[Composition, Sequence[Composition]] = ..., profile: Optional[str] = ...,
+           samples: int = ..., evaluation_samples: int = ..., seed: int = ..., level: float = ...,
+           target: Target = ..., device: Optional[str] = ..., batch_size: Optional[int] = ...,
+           out: Union[None, str, os.PathLike] = ...) -> ChooseResult: ...

@@ -8,6 +8,9 @@
 //   BindMetrics   MetricSummary, PerturbationCurve, DeletionResult, LocalisationScores,
 //                 ImageBaseline; lfa_losses, the perturbation tests, PGI/PGU, deletion/insertion,
 //                 infidelity, localisation, distances
+//   BindChoose    ChooseResult, NeighbourhoodChoice, CandidateScore, PairedDifference,
+//                 ProfileChoice; choose (`lfa choose` on points in memory; after BindMetrics,
+//                 whose MetricSummary it returns)
 //
 // Every function that queries a model takes the GIL-free path of ModelCall (model_call.h) and
 // checks for Ctrl-C between batches (interrupt.h); errors follow python_errors.h.
@@ -20,5 +23,6 @@ namespace lfa {
 void BindModel(pybind11::module_& module);
 void BindExplain(pybind11::module_& module);
 void BindMetrics(pybind11::module_& module);
+void BindChoose(pybind11::module_& module);
 
 }  // namespace lfa

@@ -4,7 +4,7 @@
 
 namespace lfa {
 
-void ThrowIfInterrupted() {
+void ThrowIfPythonInterrupted() {
   pybind11::gil_scoped_acquire gil;
   if (PyErr_CheckSignals() != 0) throw pybind11::error_already_set();
 }
@@ -16,7 +16,7 @@ std::shared_ptr<Model> MakeInterruptible(std::shared_ptr<Model> model) {
 }
 
 ProgressCallback InterruptingProgress() {
-  return [](int64_t, int64_t) { ThrowIfInterrupted(); };
+  return [](int64_t, int64_t) { ThrowIfPythonInterrupted(); };
 }
 
 }  // namespace lfa

@@ -2,8 +2,8 @@
 //
 // The bindings release the GIL while lfa works in C++ (other Python threads keep running). Python's
 // SIGINT handler then only records the signal; KeyboardInterrupt would be raised when the call
-// returns, which for a large explanation is minutes later. ThrowIfInterrupted() is the remedy:
-// called at the points where C++ work can stop cleanly (before every batch of model queries, after
+// returns, which for a large explanation is minutes later. ThrowIfPythonInterrupted() is the
+// remedy: called at the points where C++ work can stop cleanly (before every batch of model queries, after
 // every explained chunk of points), it takes the GIL for a moment and runs Python's pending signal
 // handlers (PyErr_CheckSignals). When a handler raised (KeyboardInterrupt, or whatever a user's
 // handler raises) it throws pybind11::error_already_set holding that Python exception; the C++ call
@@ -11,7 +11,7 @@
 // the same Python exception in the caller.
 //
 // InterruptibleModel is the hook that makes every model query a check point: it forwards to the
-// wrapped model after ThrowIfInterrupted(). The check costs about a microsecond per batch.
+// wrapped model after ThrowIfPythonInterrupted(). The check costs about a microsecond per batch.
 // InterruptibleLayeredModel does the same for a LayeredModel (a TorchScript Sequential), so the
 // Oracle still finds its layers (the CAM family needs them); MakeInterruptible picks the one that
 // fits.
@@ -35,8 +35,10 @@
 
 namespace lfa {
 
-// Runs pending Python signal handlers; throws pybind11::error_already_set when one raised.
-void ThrowIfInterrupted();
+// Runs pending Python signal handlers; throws pybind11::error_already_set when one raised. (Not
+// named ThrowIfInterrupted: that is the library's own check, framework/interrupt.h, which the
+// extension links with the choose study; one name for both broke the link.)
+void ThrowIfPythonInterrupted();
 
 // A ProgressCallback that only checks for Ctrl-C.
 ProgressCallback InterruptingProgress();
@@ -46,7 +48,7 @@ class InterruptibleModel : public Model {
   explicit InterruptibleModel(std::shared_ptr<Model> model) : model_(std::move(model)) {}
 
   torch::Tensor Forward(const torch::Tensor& inputs) override {
-    ThrowIfInterrupted();
+    ThrowIfPythonInterrupted();
     return model_->Forward(inputs);
   }
   std::vector<int64_t> input_shape() const override { return model_->input_shape(); }
@@ -64,12 +66,12 @@ class InterruptibleLayeredModel : public LayeredModel {
       : model_(std::move(model)) {}
 
   torch::Tensor Forward(const torch::Tensor& inputs) override {
-    ThrowIfInterrupted();
+    ThrowIfPythonInterrupted();
     return model_->Forward(inputs);
   }
   std::pair<torch::Tensor, torch::Tensor> ForwardWithActivation(
       const torch::Tensor& inputs, const std::string& layer) override {
-    ThrowIfInterrupted();
+    ThrowIfPythonInterrupted();
     return model_->ForwardWithActivation(inputs, layer);
   }
   std::vector<std::string> layer_names() const override { return model_->layer_names(); }

@@ -14,4 +14,5 @@ PYBIND11_MODULE(_lfa, module) {
   lfa::BindModel(module);
   lfa::BindExplain(module);
   lfa::BindMetrics(module);
+  lfa::BindChoose(module);
 }

@@ -28,18 +28,11 @@ class ChooseCommand : public Command {
 
 void ChooseCommand::AddOptions(CLI::App& app) {
   ChooseOptions& o = options_;
-  app.add_option("--model", o.model,
-                 "TorchScript file, a state-dict file with --activations, or zoo:cnn|cnn_gap|mlp")
-      ->required();
-  app.add_option("--activations", o.activations,
-                 "the model file is a state-dict MLP with these activations, hidden:output "
-                 "(e.g. relu:sigmoid)");
-  app.add_option("--data", o.data, "CSV file with a header row, or an IDX file")->required();
-  app.add_option("--rows", o.rows, "row range BEGIN:END (END exclusive; default all)");
-  app.add_option("--label-column", o.label_column, "CSV column to drop: NAME or 'last'");
-  app.add_option("--input-shape", input_shape_, "shape of one row, e.g. 1,28,28");
-  app.add_option("--pixel-scale", o.pixel_scale,
-                 "multiply the data (default 1/255 for uint8 IDX, else 1)");
+  ModelAndDataFlags flags = ModelAndDataFieldsOf(o);
+  flags.activations = &o.activations;
+  flags.input_shape = &input_shape_;
+  flags.pixel_scale = &o.pixel_scale;
+  AddModelAndDataOptions(app, flags);
   app.add_option("--neighbourhood", o.neighbourhoods,
                  "neighbourhood of interest (repeatable): lime, kernelshap, occlusion, clime, "
                  "smoothgrad, gradient, integrated_gradients, gradient_x_input, with parameters "
@@ -56,13 +49,11 @@ void ChooseCommand::AddOptions(CLI::App& app) {
                  "perturbations per point of the compositions (default 1000)");
   app.add_option("--evaluation-samples", o.evaluation_samples,
                  "fresh samples per point of every loss (default 1000)");
-  app.add_option("--seed", o.seed, "random seed (default 0)");
+  app.add_option("--seed", o.seed, "random seed (default 0)")->check(SeedValidator());
   app.add_option("--level", o.level, "confidence level of the intervals (default 0.95)");
   app.add_option("--output-index", o.output_index,
                  "model output explained (default: 0 for one output, else the predicted class)");
-  app.add_option("--device", o.device, "cpu (default) or cuda");
   app.add_option("--batch-size", o.batch_size, "rows per model call (default 10000)");
-  app.add_option("--cache-dir", o.cache_dir, "zoo model cache (default LFA_CACHE_DIR)");
   app.add_option("--out", o.out, "output directory: choose.csv, report.md, PNGs")->required();
 }
 

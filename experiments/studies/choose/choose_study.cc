@@ -92,32 +92,6 @@ std::vector<NeighbourhoodOfInterest> ChooseNeighbourhoods(const ChooseOptions& o
   return ExpandProfile(neighbourhoods, profile, shape);
 }
 
-std::vector<Candidate> ChooseCandidates(const ChooseOptions& options,
-                                        const std::vector<int64_t>& shape, bool has_layers,
-                                        std::vector<std::string>* skipped) {
-  std::vector<Candidate> candidates;
-  for (const std::string& name : ExpandCandidateNames(options.candidates, shape, has_layers))
-    candidates.push_back(NamedCandidate(name, shape, options.samples, has_layers));
-  if (IsImageShape(shape) && !has_layers && Split(options.candidates).front() == "all") {
-    // A named string, not a literal pushed as a temporary: GCC 12 warns falsely on the latter.
-    const std::string reason =
-        "gradcam, gradcampp, smoothgradcampp: the model has no named layers (a zoo model or a "
-        "TorchScript Sequential has them)";
-    skipped->push_back(reason);
-  }
-  for (const std::string& path : options.candidate_specs) {
-    const nlohmann::json spec = ReadSpecFile(path);
-    candidates.push_back(CompositionCandidate(spec, SpecNeighbourhood(spec, path).label,
-                                              CandidateKind::kSpec, options.samples));
-  }
-  for (size_t i = 0; i < candidates.size(); ++i)
-    for (size_t j = 0; j < i; ++j)
-      if (candidates[i].name == candidates[j].name)
-        Fail("two candidates are named '", candidates[i].name,
-             "'; give the specs distinct \"name\"s");
-  return candidates;
-}
-
 void CheckOutputDirectory(const std::string& out) {
   std::error_code error;
   if (std::filesystem::exists(out, error) && !std::filesystem::is_directory(out, error))
@@ -125,6 +99,32 @@ void CheckOutputDirectory(const std::string& out) {
 }
 
 }  // namespace
+
+std::vector<Candidate> ChooseCandidates(const std::string& list,
+                                        const std::vector<CandidateSpec>& specs,
+                                        const std::vector<int64_t>& shape, bool has_layers,
+                                        int64_t samples, std::vector<std::string>* skipped) {
+  std::vector<Candidate> candidates;
+  for (const std::string& name : ExpandCandidateNames(list, shape, has_layers))
+    candidates.push_back(NamedCandidate(name, shape, samples, has_layers));
+  if (IsImageShape(shape) && !has_layers && Split(list).front() == "all") {
+    // A named string, not a literal pushed as a temporary: GCC 12 warns falsely on the latter.
+    const std::string reason =
+        "gradcam, gradcampp, smoothgradcampp: the model has no named layers (a zoo model or a "
+        "TorchScript Sequential has them)";
+    skipped->push_back(reason);
+  }
+  for (const CandidateSpec& given : specs)
+    candidates.push_back(CompositionCandidate(
+        given.spec, SpecNeighbourhood(given.spec, given.source).label, CandidateKind::kSpec,
+        samples));
+  for (size_t i = 0; i < candidates.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (candidates[i].name == candidates[j].name)
+        Fail("two candidates are named '", candidates[i].name,
+             "'; give the specs distinct \"name\"s");
+  return candidates;
+}
 
 bool ChooseOptions::IsValid(std::string* error) const {
   std::ostringstream o;
@@ -172,8 +172,11 @@ ChooseResults RunChooseStudy(const ChooseOptions& options) {
   results.first_row = data.first_row;
   results.input_shape = data.shape;
   const auto neighbourhoods = ChooseNeighbourhoods(options, data.shape);
-  const auto candidates =
-      ChooseCandidates(options, data.shape, oracle.has_layers(), &results.skipped);
+  std::vector<CandidateSpec> specs;
+  for (const std::string& path : options.candidate_specs)
+    specs.push_back({ReadSpecFile(path), path});
+  const auto candidates = ChooseCandidates(options.candidates, specs, data.shape,
+                                           oracle.has_layers(), options.samples, &results.skipped);
 
   StudyDirectory dir(options.out);
   const ChooseSettings settings{.samples = options.samples,

@@ -35,6 +35,9 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "experiments/studies/choose/candidate.h"
 #include "experiments/studies/choose/results.h"
 
 namespace lfa {
@@ -68,5 +71,21 @@ struct ChooseOptions {
 
 // Runs and writes everything (see above); returns the results it wrote.
 ChooseResults RunChooseStudy(const ChooseOptions& options);
+
+// A composition given as a candidate: its spec, and where it came from (a file's path; in Python
+// the argument that held it), which labels it when the spec has no "name".
+struct CandidateSpec {
+  nlohmann::json spec;
+  std::string source;
+};
+
+// The candidates of a run, on points of `shape`: the names of `list` (ExpandCandidateNames), then
+// `specs`, every composition with `samples` perturbations per point. The CAMs that "all" leaves
+// out for a model without named layers are noted in `skipped`. InvalidInput when two candidates
+// share a name. (RunChooseStudy and the Python binding lfa.choose both build them here.)
+std::vector<Candidate> ChooseCandidates(const std::string& list,
+                                        const std::vector<CandidateSpec>& specs,
+                                        const std::vector<int64_t>& shape, bool has_layers,
+                                        int64_t samples, std::vector<std::string>* skipped);
 
 }  // namespace lfa
