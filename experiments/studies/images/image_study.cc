@@ -10,6 +10,7 @@
 #include "experiments/report/progress.h"
 #include "experiments/studies/common/study_models.h"
 #include "experiments/studies/common/study_output.h"
+#include "experiments/studies/images/nfl.h"
 #include "experiments/studies/images/report.h"
 #include "experiments/studies/images/results.h"
 #include "experiments/studies/images/run.h"
@@ -42,6 +43,22 @@ bool ImageStudyOptions::IsValid(std::string* error) const {
   for (const auto& m : models)
     if (std::find(known.begin(), known.end(), m) == known.end())
       return Reject(error, "--models: unknown zoo architecture '", m, "' (", Join(known, ", "), ")");
+  return NflSweepIsValid(error);
+}
+
+bool ImageStudyOptions::NflSweepIsValid(std::string* error) const {
+  for (size_t i = 0; i < nfl_samples.size(); ++i) {
+    if (nfl_samples[i] < 10) return Reject(error, "--nfl-samples: each count must be >= 10, got ", nfl_samples[i]);
+    if (i > 0 && nfl_samples[i] <= nfl_samples[i - 1])
+      return Reject(error, "--nfl-samples must be ascending without repeats, got ", nfl_samples[i - 1],
+                    " then ", nfl_samples[i]);
+  }
+  if (!nfl_samples.empty() && nfl_sweep_methods.empty())
+    return Reject(error, "--nfl-sweep-methods is empty");
+  for (const auto& m : nfl_sweep_methods)
+    if (!IsSampledNflMethod(m))
+      return Reject(error, "--nfl-sweep-methods: '", m,
+                    "' is not a sampled method of the matrix (lime, clime, smoothgrad, integrated_gradients)");
   return true;
 }
 

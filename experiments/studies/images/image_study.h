@@ -3,7 +3,7 @@
 //
 //   lfa study images --out OUT [--points N] [--samples S] [--seed S] [--device cpu|cuda]
 //                    [--models cnn,mlp] [--patch P] [--heatmap-images K] [--cache-dir DIR]
-//                    [--fashion-mnist DIR]
+//                    [--fashion-mnist DIR] [--nfl-samples N1,N2,...] [--nfl-sweep-methods M1,...]
 //
 // For each zoo model (trained deterministically, or loaded from the zoo cache) the first N test
 // images are explained at the model's predicted class by
@@ -23,6 +23,11 @@
 //                2, 4 and 7 pixels, C-LIME and SmoothGrad Gaussians at sigma 0.05, 0.1 and 0.2,
 //                the gradient's sigma -> 0 and the IG path (docs/images.md, "no free lunch")
 //   heatmaps/    one montage per model and image for the first K images (input, every method)
+//   nfl_sweep.csv, nfl_sweep_matrix.csv  with --nfl-samples only: the no-free-lunch matrix again
+//                for each sample count N, the rows of the swept methods (default clime and
+//                smoothgrad) explained with N samples; per model, count and C-LIME column: the
+//                diagonal, the column's best row, their ratio, the columns the diagonal wins, the
+//                time of the point (nfl_sweep.csv), and every cell (nfl_sweep_matrix.csv)
 //   report.md    the tables, the montages, and what they show
 // Runs show progress on stderr; each file is written atomically when its part is done.
 //
@@ -59,8 +64,15 @@ struct ImageStudyOptions {
   int64_t noisy_copies = 50;     // samples of smoothgrad_squared, vargrad, smoothgradcampp
   std::string cache_dir;         // zoo cache (default LFA_CACHE_DIR or ~/.cache/lfa)
   std::string fashion_mnist;     // dataset directory (default: Debian's)
+  // The sample sweep of the no-free-lunch matrix (nfl.h): sample counts, ascending, each >= 10;
+  // empty (the default) runs no sweep and writes exactly the files of a run without it.
+  std::vector<int64_t> nfl_samples;
+  // The methods whose rows the sweep re-explains: sampled ones among lime, clime, smoothgrad,
+  // integrated_gradients. C-LIME's column compares clime with smoothgrad at the same sigma.
+  std::vector<std::string> nfl_sweep_methods = {"clime", "smoothgrad"};
 
   bool IsValid(std::string* error) const;
+  bool NflSweepIsValid(std::string* error) const;  // the two nfl sweep fields (part of IsValid)
 };
 
 void RunImageStudy(const ImageStudyOptions& options);

@@ -5,6 +5,7 @@
 #include "experiments/command/flags.h"
 #include "experiments/io/text.h"
 #include "experiments/studies/images/image_study.h"
+#include "framework/errors.h"
 
 namespace lfa {
 namespace {
@@ -30,15 +31,29 @@ class ImageStudyCommand : public Command {
     app.add_option("--cache-dir", o.cache_dir, "zoo model cache (default LFA_CACHE_DIR)");
     app.add_option("--fashion-mnist", o.fashion_mnist,
                    "Fashion-MNIST directory (default: Debian's dataset-fashion-mnist)");
+    app.add_option("--nfl-samples", nfl_samples_,
+                   "sample sweep of the no-free-lunch matrix, e.g. 1000,4000,16000 (default: none)");
+    app.add_option("--nfl-sweep-methods", nfl_sweep_methods_,
+                   "rows the sweep re-explains (default clime,smoothgrad)");
   }
   void Run() override {
     options_.models = Split(models_);
+    options_.nfl_sweep_methods = Split(nfl_sweep_methods_);
+    options_.nfl_samples.clear();
+    if (!nfl_samples_.empty())
+      for (const std::string& count : Split(nfl_samples_)) {
+        const auto n = ParseInteger(count);
+        if (!n) Fail("lfa study images: --nfl-samples: '", count, "' is not an integer");
+        options_.nfl_samples.push_back(*n);
+      }
     RunImageStudy(options_);
   }
 
  private:
   ImageStudyOptions options_;
   std::string models_ = "cnn,mlp";
+  std::string nfl_samples_;
+  std::string nfl_sweep_methods_ = "clime,smoothgrad";
 };
 
 }  // namespace

@@ -2,10 +2,13 @@
 
 #include <cmath>
 #include <sstream>
+#include <string>
 #include <vector>
 
 #include "experiments/io/atomic_file.h"
+#include "experiments/io/text.h"
 #include "experiments/report/markdown.h"
+#include "experiments/studies/images/nfl_sweep.h"
 #include "experiments/studies/images/verdicts.h"
 
 namespace lfa {
@@ -35,11 +38,24 @@ std::string MetricLabel(ImageMetric metric, double top_fraction) {
   return ImageMetricName(metric);
 }
 
+// " --nfl-samples 1000,4000 --nfl-sweep-methods clime,smoothgrad", or "" without a sweep.
+std::string NflSweepFlags(const ImageStudyOptions& o) {
+  if (o.nfl_samples.empty()) return "";
+  std::vector<std::string> counts;
+  for (int64_t n : o.nfl_samples) counts.push_back(std::to_string(n));
+  std::string flags = " --nfl-samples ";
+  flags += Join(counts, ",");
+  flags += " --nfl-sweep-methods ";
+  flags += Join(o.nfl_sweep_methods, ",");
+  return flags;
+}
+
 void Header(const ImageStudyResults& results, std::ostringstream& md) {
   const ImageStudyOptions& o = results.options;
   md << "# Image study: Fashion-MNIST\n\n"
      << "`lfa study images --points " << o.points << " --samples " << o.samples << " --seed "
-     << o.seed << " --patch " << o.patch << " --device " << o.device << "`: " << o.points
+     << o.seed << " --patch " << o.patch << " --device " << o.device << NflSweepFlags(o)
+     << "`: " << o.points
      << " test images per model, explained at the model's predicted class; "
      << Format(results.seconds, 0) << " s in all (training included where a model was not "
         "cached).\n\n";
@@ -126,6 +142,38 @@ void NflSection(const ImageStudyResults& results, std::ostringstream& md) {
   md << NflVerdict(results);
 }
 
+// The sample sweep (with --nfl-samples only): the C-LIME columns along the sweep and the verdict.
+void NflSweepSection(const ImageStudyResults& results, std::ostringstream& md) {
+  const std::vector<ClimeColumnAtSamples> summary = SummarizeNflSweep(results);
+  if (summary.empty()) return;
+  const ImageStudyOptions& o = results.options;
+  md << "\n## The C-LIME columns as the samples grow\n\n"
+     << "C-LIME fits " << results.features + 1 << " coefficients per image by least squares; the "
+        "theory says its own explanation minimises its column's loss in the population, so a lost "
+        "column should be the estimate's variance and shrink like 1/n. The sweep re-explains the "
+        "rows of " << Join(o.nfl_sweep_methods, ", ") << " with each sample count and scores every "
+        "row over the same columns as above (each column keeps its " << o.samples << " fresh "
+        "samples), so between counts only those explanations change. ";
+  if (ClimeIsAntithetic())
+    md << "The recipes draw their Gaussian noise in antithetic pairs (xi, -xi), so the slope is "
+          "fitted from n / 2 pairs and has full rank only from n / 2 >= " << results.features
+       << "; below that it is the solver's ridge (minimum-norm) solution. ";
+  md << "Seconds: the re-explanations of each count; building the columns (their samples and "
+        "model queries, shared by all counts) took ";
+  for (size_t i = 0; i < results.models.size(); ++i)
+    md << (i ? ", " : "") << Format(results.models[i].nfl_columns_seconds, 1) << " s on "
+       << results.models[i].model.name;
+  md << ".\n\n";
+  const std::vector<std::string> header = {"model", "samples", "seconds", "column", "C-LIME diagonal",
+                                           "best row", "best loss", "ratio", "diagonal wins"};
+  md << MarkdownRow(header) << MarkdownRule(header.size());
+  for (const ClimeColumnAtSamples& s : summary)
+    md << MarkdownRow({s.model, std::to_string(s.samples), Format(s.seconds, 1), s.column,
+                       FormatG(s.diagonal_loss), s.best_row, FormatG(s.best_loss), Format(s.ratio, 3),
+                       std::to_string(s.diagonal_wins) + " of " + std::to_string(s.columns)});
+  md << "\n" << NflSweepVerdict(results);
+}
+
 void HeatmapSection(const ImageStudyResults& results, std::ostringstream& md) {
   md << "\n## Heatmaps\n\n"
      << "Each montage: the input, then every method's map (absolute value summed over channels, "
@@ -143,6 +191,7 @@ std::string ImageStudyReport(const ImageStudyResults& results) {
   Header(results, md);
   MetricsSection(results, md);
   NflSection(results, md);
+  NflSweepSection(results, md);
   HeatmapSection(results, md);
   return md.str();
 }

@@ -10,7 +10,9 @@
 //   nfl      the no-free-lunch matrix: the LFA loss of every linear explanation (rows) over every
 //            evaluation composition (columns);
 //   cam_smoothing_difference  max |smoothgradcampp - gradcampp| / max |gradcampp| over the maps,
-//            for models with CAMs.
+//            for models with CAMs;
+//   nfl_sweep  with --nfl-samples only: the matrix again at each sample count, its sampled rows
+//            re-explained with that many samples (NflSweepPoint, nfl.h).
 //
 //   ImageStudyResults results = ...;                       // from RunImageStudy's compute step
 //   const NflMatrix& m = results.models[0].nfl;
@@ -75,10 +77,22 @@ struct NflMatrix {
   int64_t RowOf(const std::string& name) const;
 };
 
+// The no-free-lunch matrix with the rows of the swept methods explained with `samples` samples
+// (the columns and the other rows as in the main matrix).
+struct NflSweepPoint {
+  int64_t samples = 0;
+  std::vector<std::string> swept_rows;  // the rows re-explained, by name
+  NflMatrix matrix;
+  double seconds = 0.0;  // wall-clock time of the re-explanations (the columns' model queries are
+                         // shared with the main matrix: ImageModelResult::nfl_columns_seconds)
+};
+
 struct ImageModelResult {
   StudyModel model;
   std::vector<ExplainerScores> scores;
   NflMatrix nfl;
+  std::vector<NflSweepPoint> nfl_sweep;  // empty unless --nfl-samples was given
+  double nfl_columns_seconds = 0.0;      // building the matrix's columns (samples, model queries)
   std::optional<double> cam_smoothing_difference;  // models with CAMs only
   std::vector<std::string> montages;               // paths relative to the output directory
 };

@@ -1,25 +1,20 @@
 #include "experiments/studies/images/run.h"
 
 #include <cmath>
-#include <cstdio>
 #include <limits>
-#include <map>
 #include <memory>
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "experiments/report/progress.h"
 #include "experiments/studies/common/study_models.h"
 #include "experiments/studies/images/heatmaps.h"
+#include "experiments/studies/images/nfl.h"
 #include "experiments/zoo/model_zoo.h"
-#include "explainers/builtin_registry.h"
 #include "explainers/image_methods.h"
 #include "explainers/recipes.h"
 #include "framework/explainer.h"
 #include "framework/feature_groups.h"
-#include "framework/lfa_explainer.h"
 #include "framework/oracle.h"
 #include "metrics/image_metrics.h"
 #include "metrics/lfa_loss.h"
@@ -29,11 +24,8 @@
 namespace lfa {
 namespace {
 
-// Noise of the Gaussian recipes in the main set (10% of the [0, 1] pixel range) and the LIME
-// kernel width on images: a mask that removes half the patches of a Fashion-MNIST image moves it
-// by ~8 in L2, so the paper's tabular width 1 would give all but the nearest masks zero weight.
-constexpr double kSigma = 0.1;
-constexpr double kLimeWidth = 4.0;
+constexpr double kSigma = kImageSigma;
+constexpr double kLimeWidth = kImageLimeWidth;
 constexpr double kNoiseFraction = 0.15;
 constexpr double kTopFraction = 0.1;   // k of the perturbation gaps, as a fraction of the pixels
 constexpr double kInsertionBlur = 5.0; // sigma (pixels) of insertion's blurred start image
@@ -63,45 +55,6 @@ struct Subject {
   PointBatch batch;
 };
 
-// A composition of the no-free-lunch matrix with the recipe options that build it.
-struct RecipeComposition {
-  NflComposition id;
-  RecipeOptions options;
-};
-
-// The input-space slopes of the linear explanations: the matrix's rows, by name.
-using Slopes = std::map<std::string, std::pair<NflComposition, torch::Tensor>>;
-
-std::string SigmaName(const std::string& method, double sigma) {
-  char name[64];
-  std::snprintf(name, sizeof(name), "%s_s%g", method.c_str(), sigma);
-  return name;
-}
-
-std::string PatchName(const std::string& method, int64_t patch) {
-  std::string name = method;
-  name += "_p";
-  name += std::to_string(patch);
-  return name;
-}
-
-std::vector<RecipeComposition> NflCompositions(int64_t samples, int64_t patch) {
-  std::vector<RecipeComposition> list;
-  for (int64_t p : {int64_t{2}, patch == 2 || patch == 7 ? int64_t{4} : patch, int64_t{7}}) {
-    RecipeOptions o{.samples = samples, .kernel_width = kLimeWidth};
-    o.groups = FeatureGroups::Patches(p);
-    list.push_back({{PatchName("lime", p), "lime"}, o});
-  }
-  for (const std::string method : {"clime", "smoothgrad"}) {
-    for (double sigma : {0.05, kSigma, 0.2})
-      list.push_back({{SigmaName(method, sigma), method, sigma},
-                      RecipeOptions{.samples = samples, .sigma = sigma}});
-  }
-  list.push_back({{"gradient", "gradient"}, RecipeOptions{.samples = samples}});
-  list.push_back({{"integrated_gradients", "integrated_gradients"}, RecipeOptions{.samples = samples}});
-  return list;
-}
-
 // The one place the study calls the image-only methods (SmoothGrad-Squared, VarGrad, the CAMs).
 torch::Tensor ExplainImages(const std::string& method, const Subject& s, int64_t noisy_copies,
                             uint64_t seed) {
@@ -112,7 +65,7 @@ torch::Tensor ExplainImages(const std::string& method, const Subject& s, int64_t
 
 // One of the eight recipes in the study's main set; records its slope as a matrix row.
 ExplainedMap ExplainRecipe(const std::string& method, const ImageStudyOptions& options,
-                           const Subject& s, Slopes* slopes) {
+                           const Subject& s, NflSlopes* slopes) {
   RecipeOptions recipe{.samples = options.samples, .sigma = kSigma, .kernel_width = kLimeWidth};
   const bool masked = method == "lime" || method == "kernelshap" || method == "occlusion";
   if (masked) recipe.groups = FeatureGroups::Patches(options.patch);
@@ -130,26 +83,10 @@ ExplainedMap ExplainRecipe(const std::string& method, const ImageStudyOptions& o
   return {method, e.attributions.reshape(s.images.sizes())};
 }
 
-// The rows the main set did not produce: every composition's own explanation.
-void ExplainCompositions(const std::vector<RecipeComposition>& compositions, const Subject& s,
-                         Slopes* slopes, Progress* progress, int64_t* done) {
-  for (const RecipeComposition& c : compositions) {
-    if (!slopes->count(c.id.name)) {
-      const Explanation e = MakeExplainer(c.id.method, c.options)->Explain(s.logits, s.batch, s.targets);
-      const torch::Tensor slope =
-          c.options.groups.is_identity()
-              ? InputSpaceSlope(e.attributions, s.batch, IsMultiplicativeMethod(c.id.method))
-              : GroupedSlope(e.attributions, s.batch, c.options.groups);
-      (*slopes)[c.id.name] = {c.id, slope};
-    }
-    progress->Update(++*done);
-  }
-}
-
 // The maps of every method (recipes, gradient ensembles, CAMs) and the slopes of every linear one.
 std::vector<ExplainedMap> ExplainAll(const ImageStudyOptions& options, const std::string& model,
-                                     const std::vector<RecipeComposition>& compositions,
-                                     bool convolutional, const Subject& s, Slopes* slopes) {
+                                     const std::vector<NflRecipe>& compositions,
+                                     bool convolutional, const Subject& s, NflSlopes* slopes) {
   std::vector<std::string> image_methods = {"smoothgrad_squared", "vargrad"};
   if (convolutional)
     for (const std::string cam : {"gradcam", "gradcampp", "smoothgradcampp"}) image_methods.push_back(cam);
@@ -166,7 +103,11 @@ std::vector<ExplainedMap> ExplainAll(const ImageStudyOptions& options, const std
     maps.push_back({method, ExplainImages(method, s, options.noisy_copies, options.seed)});
     progress.Update(++done);
   }
-  ExplainCompositions(compositions, s, slopes, &progress, &done);
+  for (const NflRecipe& c : compositions) {  // the rows the main set did not produce
+    if (!slopes->count(c.id.name))
+      (*slopes)[c.id.name] = {c.id, ExplainNflSlope(c, s.logits, s.batch, s.targets)};
+    progress.Update(++done);
+  }
   progress.Finish();
   return maps;
 }
@@ -209,35 +150,25 @@ std::vector<ExplainerScores> ScoreMaps(const std::vector<ExplainedMap>& maps, co
   return scores;
 }
 
-// The loss name of nfl.csv: "squared_delta" for a delta response, else the loss's type.
-std::string LossName(const LfaExplainer& evaluation) {
-  const nlohmann::json loss = evaluation.loss().ToJson();
-  return loss.value("response", "value") == "delta" ? "squared_delta"
-                                                     : loss.at("type").get<std::string>();
-}
-
-NflMatrix EvaluateNfl(const std::vector<RecipeComposition>& compositions, const Slopes& slopes,
-                      const Subject& s, const std::string& model) {
-  NflMatrix matrix;
-  for (const auto& [name, row] : slopes) matrix.rows.push_back(row.first);
-  matrix.loss.assign(slopes.size(), {});
-  Progress progress("study images " + model + ": no-free-lunch matrix",
-                    static_cast<int64_t>(compositions.size()));
-  for (const RecipeComposition& c : compositions) {
-    const auto evaluation = DefaultRegistry().Build(RecipeSpec(c.id.method, c.options));
-    const LfaLossEvaluator evaluator(s.logits, *evaluation, s.batch, s.targets);
-    matrix.columns.push_back(c.id);
-    matrix.column_losses.push_back(LossName(*evaluation));
-    size_t row = 0;
-    for (const auto& [name, entry] : slopes) {
-      // Slopes an explanation does not state (pixels at the baseline) are 0, not re-fitted: on
-      // images they are half the pixels, and re-fitting them would fit the evaluation's samples.
-      matrix.loss[row++].push_back(Summarize(evaluator.Evaluate(entry.second)));
-    }
-    progress.Update(static_cast<int64_t>(matrix.columns.size()));
-  }
-  progress.Finish();
-  return matrix;
+// The main matrix (into result->nfl) and the sample sweep's matrices (returned), all rows scored
+// over the same columns.
+std::vector<NflSweepPoint> StudyNfl(const ImageStudyOptions& options,
+                                    const std::vector<NflRecipe>& compositions,
+                                    const NflSlopes& slopes, const Subject& s,
+                                    const std::string& model, ImageModelResult* result) {
+  std::vector<NflSweepRows> sweep;
+  for (const int64_t samples : options.nfl_samples)
+    sweep.push_back(ExplainNflSweep(compositions, slopes, options.nfl_sweep_methods, samples,
+                                    s.logits, s.batch, s.targets, model));
+  std::vector<const NflSlopes*> row_sets = {&slopes};
+  for (const NflSweepRows& point : sweep) row_sets.push_back(&point.rows);
+  std::vector<NflMatrix> matrices = EvaluateNfl(compositions, row_sets, s.logits, s.batch,
+                                                s.targets, model, &result->nfl_columns_seconds);
+  result->nfl = std::move(matrices[0]);
+  std::vector<NflSweepPoint> points;
+  for (size_t i = 0; i < sweep.size(); ++i)
+    points.push_back({sweep[i].samples, sweep[i].swept, std::move(matrices[i + 1]), sweep[i].seconds});
+  return points;
 }
 
 int64_t TopK(int64_t features) {
@@ -274,14 +205,14 @@ ImageModelResult StudyImageModel(const ImageStudyOptions& options, const Fashion
   const Subject subject{logits, probabilities, images,
                         logits.Outputs(images).argmax(1), MakePointBatch(images, options.seed)};
   const bool convolutional = architecture != "mlp";
-  const auto compositions = NflCompositions(options.samples, options.patch);
+  const auto compositions = ImageNflCompositions(options.samples, options.patch);
   const int64_t top_k = TopK(images.numel() / images.size(0));
 
-  Slopes slopes;
+  NflSlopes slopes;
   const std::vector<ExplainedMap> maps =
       ExplainAll(options, architecture, compositions, convolutional, subject, &slopes);
   result.scores = ScoreMaps(maps, subject, architecture, top_k, options.seed);
-  result.nfl = EvaluateNfl(compositions, slopes, subject, architecture);
+  result.nfl_sweep = StudyNfl(options, compositions, slopes, subject, architecture, &result);
   const torch::Tensor* plain = FindMaps(maps, "gradcampp");
   const torch::Tensor* smooth = FindMaps(maps, "smoothgradcampp");
   if (plain && smooth) result.cam_smoothing_difference = MaxRelativeDifference(*smooth, *plain);

@@ -43,6 +43,18 @@ TEST(ImageStudyOptions, DefaultsAreValidAndBadValuesAreNamed) {
   o = {};
   o.points = 1;
   rejects(o, "--points must be >= 2");
+  o = {};
+  o.nfl_samples = {1000, 9};
+  rejects(o, "--nfl-samples: each count must be >= 10, got 9");
+  o.nfl_samples = {4000, 1000};
+  rejects(o, "--nfl-samples must be ascending without repeats, got 4000 then 1000");
+  o.nfl_samples = {1000, 4000};
+  o.nfl_sweep_methods = {"clime", "occlusion"};
+  rejects(o, "--nfl-sweep-methods: 'occlusion' is not a sampled method");
+  o.nfl_sweep_methods = {};
+  rejects(o, "--nfl-sweep-methods is empty");
+  o.nfl_sweep_methods = {"lime", "clime", "smoothgrad", "integrated_gradients"};
+  EXPECT_TRUE(o.IsValid(&error)) << error;
 }
 
 }  // namespace
