@@ -1,4 +1,4 @@
-// Tensor bytes: integers, text and tensors written into one buffer for the collectives
+// Tensor bytes: integers, doubles, text and tensors written into one buffer for the collectives
 // (communicator.h), and read back in the same order.
 //
 // A double travels as its 8 bytes and a tensor as its dtype, its shape and its contiguous CPU
