@@ -1,9 +1,12 @@
 #include "experiments/parallel/mpi_communicator.h"
 
+#include <algorithm>
+#include <chrono>
 #include <climits>
 #include <cstdlib>
 #include <cstdint>
 #include <cstdio>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -29,6 +32,30 @@ int MessageSize(size_t bytes, const char* what, bool abort_on_overflow) {
   std::fflush(stderr);
   MPI_Abort(MPI_COMM_WORLD, 1);
   return 0;
+}
+
+// How long a waiting rank sleeps between two polls, at most: small beside the seconds a shard
+// takes, large enough that a waiting rank costs no CPU time.
+constexpr std::chrono::microseconds kLongestPause{2000};
+
+// Open MPI's blocking calls wait in a busy loop. A rank that finished its shard early would then
+// take a core from the ranks still computing (on a node whose cores are all busy, it slows the
+// job down by as much as it waits). These waits poll instead, sleeping between polls.
+template <typename Poll>
+void WaitWithoutSpinning(Poll done) {
+  std::chrono::microseconds pause{10};
+  while (!done()) {
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, kLongestPause);
+  }
+}
+
+void Wait(MPI_Request* request) {
+  WaitWithoutSpinning([&] {
+    int finished = 0;
+    MPI_Test(request, &finished, MPI_STATUS_IGNORE);
+    return finished != 0;
+  });
 }
 
 std::string Description() {
@@ -73,19 +100,29 @@ MpiCommunicator::MpiCommunicator() : description_(Description()) {
   MPI_Comm_free(&node);
 }
 
-void MpiCommunicator::Barrier() { MPI_Barrier(MPI_COMM_WORLD); }
+void MpiCommunicator::Barrier() {
+  MPI_Request request;
+  MPI_Ibarrier(MPI_COMM_WORLD, &request);
+  Wait(&request);
+}
 
 std::vector<std::string> MpiCommunicator::GatherBytes(const std::string& bytes) {
   const int count = MessageSize(bytes.size(), "gather", /*abort_on_overflow=*/true);
   if (rank_ != 0) {
-    MPI_Send(bytes.data(), count, MPI_BYTE, 0, kGatherTag, MPI_COMM_WORLD);
+    MPI_Request request;
+    MPI_Isend(bytes.data(), count, MPI_BYTE, 0, kGatherTag, MPI_COMM_WORLD, &request);
+    Wait(&request);
     return {};
   }
   std::vector<std::string> parts(static_cast<size_t>(size_));
   parts[0] = bytes;
   for (int source = 1; source < size_; ++source) {
     MPI_Status status;
-    MPI_Probe(source, kGatherTag, MPI_COMM_WORLD, &status);
+    WaitWithoutSpinning([&] {
+      int arrived = 0;
+      MPI_Iprobe(source, kGatherTag, MPI_COMM_WORLD, &arrived, &status);
+      return arrived != 0;
+    });
     int received = 0;
     MPI_Get_count(&status, MPI_BYTE, &received);
     parts[source].resize(static_cast<size_t>(received));
@@ -97,10 +134,13 @@ std::vector<std::string> MpiCommunicator::GatherBytes(const std::string& bytes) 
 
 std::string MpiCommunicator::BroadcastBytes(const std::string& bytes) {
   int64_t length = rank_ == 0 ? static_cast<int64_t>(bytes.size()) : 0;
-  MPI_Bcast(&length, 1, MPI_INT64_T, 0, MPI_COMM_WORLD);
+  MPI_Request request;
+  MPI_Ibcast(&length, 1, MPI_INT64_T, 0, MPI_COMM_WORLD, &request);
+  Wait(&request);
   const int count = MessageSize(static_cast<size_t>(length), "broadcast", false);
   std::string result = rank_ == 0 ? bytes : std::string(static_cast<size_t>(length), '\0');
-  MPI_Bcast(result.data(), count, MPI_BYTE, 0, MPI_COMM_WORLD);
+  MPI_Ibcast(result.data(), count, MPI_BYTE, 0, MPI_COMM_WORLD, &request);
+  Wait(&request);
   return result;
 }
 

@@ -10,6 +10,8 @@
 //
 // Buffers travel as MPI_BYTE messages of at most 2^31 - 1 bytes per rank (MPI's int counts);
 // GatherBytes receives one message per rank, so the total on rank 0 has no such limit.
+// A rank that waits in a collective (its shard done before the others') sleeps between polls
+// instead of spinning as MPI's blocking calls do, so it leaves its core to the ranks still working.
 // local_rank() and local_size() come from MPI_Comm_split_type(MPI_COMM_TYPE_SHARED): the ranks on one node.
 //
 // WARNING: MPI's default error handler (MPI_ERRORS_ARE_FATAL) ends the job on a communication

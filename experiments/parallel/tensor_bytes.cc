@@ -13,6 +13,8 @@ void ByteWriter::Raw(const void* data, size_t size) {
 
 void ByteWriter::Integer(int64_t value) { Raw(&value, sizeof(value)); }
 
+void ByteWriter::Double(double value) { Raw(&value, sizeof(value)); }
+
 void ByteWriter::Text(const std::string& text) {
   Integer(static_cast<int64_t>(text.size()));
   Raw(text.data(), text.size());
@@ -44,6 +46,12 @@ void ByteReader::Raw(void* data, size_t size) {
 
 int64_t ByteReader::Integer() {
   int64_t value = 0;
+  Raw(&value, sizeof(value));
+  return value;
+}
+
+double ByteReader::Double() {
+  double value = 0.0;
   Raw(&value, sizeof(value));
   return value;
 }

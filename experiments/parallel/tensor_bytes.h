@@ -1,8 +1,8 @@
-// Tensor bytes: integers, text and tensors written into one buffer for the collectives
+// Tensor bytes: integers, doubles, text and tensors written into one buffer for the collectives
 // (communicator.h), and read back in the same order.
 //
-// A tensor travels as its dtype, its shape and its contiguous CPU bytes, so it is read back
-// bit for bit: the gather of float64 attributions changes no digit. Both ends are processes of one
+// A double travels as its 8 bytes and a tensor as its dtype, its shape and its contiguous CPU
+// bytes, so both are read back bit for bit (NaN payloads and signed zeros included): the gather of float64 attributions changes no digit. Both ends are processes of one
 // job on one kind of machine (same byte order, same LibTorch), which MPI jobs are.
 //
 //   ByteWriter out;
@@ -27,6 +27,7 @@ namespace lfa {
 class ByteWriter {
  public:
   void Integer(int64_t value);
+  void Double(double value);
   void Text(const std::string& text);
   // Any dtype, any device; an undefined tensor is written as such.
   void Tensor(const torch::Tensor& tensor);
@@ -41,6 +42,7 @@ class ByteReader {
  public:
   explicit ByteReader(const std::string& bytes) : bytes_(bytes) {}
   int64_t Integer();
+  double Double();
   std::string Text();
   torch::Tensor Tensor();
   bool done() const { return offset_ == bytes_.size(); }

@@ -3,12 +3,13 @@
 #include <string>
 
 #include "experiments/command/flags.h"
+#include "experiments/parallel/process_group.h"
 #include "experiments/studies/paper/paper_study.h"
 
 namespace lfa {
 namespace {
 
-class ReproducePaperCommand : public Command {
+class ReproducePaperCommand : public Command, public ShardsAcrossRanks {
  public:
   std::string name() const override { return "paper"; }
   std::string description() const override {

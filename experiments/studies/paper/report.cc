@@ -58,8 +58,10 @@ std::string PaperRunSection(const PaperResults& results, const ReleasedNumbers& 
      << "`lfa reproduce paper --samples " << results.samples << " --seed " << results.seed
      << "`: " << results.models.size() << " models x " << PointsText(results)
      << " points, every surrogate solved exactly (closed form or Ceres). Whole run: "
-     << Format(results.seconds, 1) << " s on " << results.threads
-     << " thread(s). Released numbers: ";
+     << Format(results.seconds, 1) << " s on ";
+  if (results.processes > 1) md << results.processes << " MPI ranks of ";
+  md << results.threads << " thread(s)" << (results.processes > 1 ? " each" : "")
+     << ". Released numbers: ";
   if (released.directory().empty()) {
     md << "not found (pass --reference-dir)";
   } else {

@@ -119,7 +119,8 @@ struct PaperResults {
   int64_t max_enumerated_features = 0;  // 2^d masks are enumerated up to this d
   int64_t reference_samples = 0;        // samples of the Monte Carlo SmoothGrad reference
   double seconds = 0.0;                 // wall-clock time of the computation
-  int threads = 0;
+  int threads = 0;                      // LibTorch threads (per process)
+  int processes = 1;                    // MPI ranks that shared the models (1: one process)
   std::vector<PaperModelResults> models;
 };
 

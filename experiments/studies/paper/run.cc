@@ -298,6 +298,16 @@ std::vector<ConvergenceResult> RunConvergence(const ModelContext& c) {
 
 }  // namespace
 
+void CheckPaperModelInputs(const PaperRunSettings& settings, const std::string& dataset,
+                           const std::string& model) {
+  const TorchScriptModel torchscript(PaperModelPath(settings.data_dir, dataset, model));
+  const torch::Tensor points = LoadPaperPoints(settings.data_dir, dataset);
+  if (model == "linear" || model == "logistic") {
+    const MlpModel state_dict(PaperModelPath(settings.data_dir, dataset, model, "state"),
+                              PaperArchitecture(dataset));
+  }
+}
+
 PaperModelResults RunPaperModel(const PaperRunSettings& settings, const std::string& dataset,
                                 const std::string& model) {
   auto torchscript =

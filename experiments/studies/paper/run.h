@@ -39,6 +39,13 @@ constexpr int64_t kConvergencePoints = 5;       // the first points of each data
 constexpr int64_t kMaxEnumeratedFeatures = 19;  // 2^d masks per point are enumerated up to d
 constexpr int64_t kReferenceSamples = 100000;   // the Monte Carlo SmoothGrad reference
 
+// Opens what RunPaperModel(settings, dataset, model) reads (the TorchScript model, the points, the
+// state dict of a model that lies in G) and throws InvalidInput when one is missing or unreadable:
+// checked before the long computation, a bad file fails the run in a second, not after the models
+// before it (or on one rank of a job after the others computed their shards).
+void CheckPaperModelInputs(const PaperRunSettings& settings, const std::string& dataset,
+                           const std::string& model);
+
 // Everything measured on (dataset, model); throws InvalidInput when its files are missing.
 PaperModelResults RunPaperModel(const PaperRunSettings& settings, const std::string& dataset,
                                 const std::string& model);
