@@ -14,7 +14,7 @@
 namespace lfa {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
 
 int64_t DiagonalWins(const std::vector<NflColumnVerdict>& verdicts) {
   return std::count_if(verdicts.begin(), verdicts.end(),
@@ -31,7 +31,7 @@ ClimeColumnAtSamples SummarizeColumn(const ImageModelResult& m, const NflSweepPo
   s.samples = point.samples;
   s.seconds = point.seconds;
   s.column = matrix.columns[column].name;
-  s.diagonal_loss = v.diagonal_row >= 0 ? PublishedValue(matrix.loss[v.diagonal_row][column].mean) : kNaN;
+  s.diagonal_loss = v.diagonal_row >= 0 ? PublishedValue(matrix.loss[v.diagonal_row][column].mean) : kUndefined;
   s.best_row = v.best_row >= 0 ? matrix.rows[v.best_row].name : "";
   s.best_loss = v.best_loss;
   s.ratio = v.diagonal_ratio;
@@ -96,7 +96,7 @@ bool ClimeIsAntithetic() {
 double ExcessFactor(int64_t samples, int64_t features, bool antithetic) {
   const double m = antithetic ? static_cast<double>(samples / 2) : static_cast<double>(samples - 1);
   const double d = static_cast<double>(features);
-  return m > d + 1 ? d / (m - d - 1) : kNaN;
+  return m > d + 1 ? d / (m - d - 1) : kUndefined;
 }
 
 ExcessLawFit FitExcessLaw(const std::vector<double>& x, const std::vector<double>& y) {
@@ -105,7 +105,7 @@ ExcessLawFit FitExcessLaw(const std::vector<double>& x, const std::vector<double
   for (size_t i = 0; i < x.size(); ++i) mx += x[i] / n, my += y[i] / n;
   double sxx = 0, sxy = 0;
   for (size_t i = 0; i < x.size(); ++i) sxx += (x[i] - mx) * (x[i] - mx), sxy += (x[i] - mx) * (y[i] - my);
-  if (x.size() < 2 || !(sxx > 0)) return {kNaN, kNaN};
+  if (x.size() < 2 || !(sxx > 0)) return {kUndefined, kUndefined};
   const double scale = sxy / sxx;
   return {my - scale * mx, scale};
 }

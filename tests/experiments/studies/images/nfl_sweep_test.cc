@@ -23,7 +23,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-MetricSummary Mean(double mean) {
+MetricSummary LossOf(double mean) {
   MetricSummary s;
   s.mean = mean;
   return s;
@@ -40,7 +40,7 @@ NflMatrix Matrix(const std::vector<std::vector<double>>& loss) {
   m.column_losses = {"squared", "squared", "gradient_matching"};
   for (const auto& row : loss) {
     m.loss.emplace_back();
-    for (double v : row) m.loss.back().push_back(Mean(v));
+    for (double v : row) m.loss.back().push_back(LossOf(v));
   }
   return m;
 }
