@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Sets lfa up (packages + build) and runs every check; the README's test command and CI's.
 #   1. the normal build's CTest: the GoogleTest suites, the command-line checks, reproduce paper;
-#   2. the sanitizer build (build-asan/: AddressSanitizer + UndefinedBehaviorSanitizer, GCC, the
-#      precompiled header, plus the header check) and its GoogleTest suites;
-#   3. the fuzz targets (build-fuzz/: clang + libFuzzer), LFA_FUZZ_SECONDS (default 60) each.
-# docs/testing.md describes each and what it costs. Skip stage 2 with LFA_SANITIZER_TESTS=0 and
-# stage 3 with LFA_FUZZ_SECONDS=0.
+#   2. only with LFA_SANITIZER_TESTS=1 (not yet in CI: it has not yet been seen to its end, see
+#      docs/testing.md): the sanitizer build (build-asan/: AddressSanitizer +
+#      UndefinedBehaviorSanitizer, GCC, the precompiled header, plus the header check) and its
+#      GoogleTest suites;
+#   3. the fuzz targets (build-fuzz/: clang + libFuzzer), LFA_FUZZ_SECONDS (default 60) each;
+#      skip with LFA_FUZZ_SECONDS=0.
+# docs/testing.md describes each and what it costs.
 # Tests that need the paper's data read LFA_DATA_DIR (default: ../shared/data beside the checkout)
 # and skip with a message when it is absent. Arguments go to the first CTest run.
 set -euo pipefail
@@ -19,7 +21,7 @@ jobs="${LFA_BUILD_JOBS:-$(nproc)}"
 echo "== 1/3 unit tests, command-line checks (build/)"
 (cd "$build" && ctest --output-on-failure -j "$(nproc)" "$@")
 
-if [ "${LFA_SANITIZER_TESTS:-1}" != 0 ]; then
+if [ "${LFA_SANITIZER_TESTS:-0}" != 0 ]; then
   echo "== 2/3 sanitizer build: header check and unit tests under ASan + UBSan (build-asan/)"
   start=$(date +%s)
   asan="${LFA_ASAN_BUILD_DIR:-$root/build-asan}"
@@ -30,11 +32,9 @@ if [ "${LFA_SANITIZER_TESTS:-1}" != 0 ]; then
       -DLFA_SANITIZE=address,undefined >&2
   fi
   cmake --build "$asan" -j "$jobs" --target lfa_header_check lfa_tests >&2
-  # Why each option and each suppression: docs/testing.md ("The sanitizer build").
-  sanitizers="$root/scripts/sanitizers"
+  # Why each option: docs/testing.md ("The sanitizer build").
   export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_stack_use_after_return=1}"
   export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
-  export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$sanitizers/lsan.supp:print_suppressions=0}"
   (cd "$asan" && ctest --output-on-failure -R '^lfa_tests$')
   echo "sanitizer stage: $(( $(date +%s) - start )) s of wall time"
 fi
