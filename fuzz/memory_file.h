@@ -1,19 +1,21 @@
-// MemoryFile: a file that lives in memory and has a path, so that a fuzz target can hand
-// libFuzzer's bytes to a reader that takes a path (ReadCsv, ReadIdx, ReadSpecFile) without
-// touching the disk.
+// MemoryFile: a file in memory with an ordinary path, so that a fuzz target can hand libFuzzer's
+// bytes to a reader that takes a path (ReadCsv, ReadIdx, ReadSpecFile) and a writer that takes one
+// (WriteIdx), exactly as `lfa` calls them.
 //
-// It is a Linux memfd (memfd_create): an anonymous regular file, reached through the path
-// /proc/self/fd/N. Opening that path opens the same file again from offset 0, as a reader opening a
-// real file would; stat() reports a regular file; gzopen and std::ifstream read it like any other.
-// Set() replaces the whole content, so one MemoryFile serves every input of a fuzzing run, with no
-// file left behind when the process dies on a crash.
+// It is a regular file in a per-process directory of a tmpfs (/dev/shm/lfa-fuzz-<pid>/<name>;
+// $TMPDIR or /tmp where there is no /dev/shm), so nothing reaches a disk and the readers' checks
+// apply unchanged: InputStream opens a regular file by a path that resolves, AtomicFile renames its
+// temporary onto it beside it. Set() rewrites the whole content, so one MemoryFile serves every
+// input of a fuzzing run. The directory goes when the process ends normally; one left by a process
+// that died on a crash is removed by the next fuzzing process (its pid no longer runs).
 //
 //   static MemoryFile file("data.csv");
 //   file.Set(data, size);
 //   CsvTable table = ReadCsv(file.path());
 //
-// WARNING: the path is only valid inside this process (it names this process's descriptor); a
-// message that quotes it is fine, a child process or a second MemoryFile cannot open it.
+// WARNING: do not keep a descriptor to the file across a writer: AtomicFile replaces it by
+// renaming a new file onto the path, so an old descriptor would still read the old bytes. Get()
+// reopens the path each time for that reason.
 #pragma once
 
 #include <cstddef>
@@ -24,7 +26,7 @@ namespace lfa {
 
 class MemoryFile {
  public:
-  // `name` is shown by /proc and in debuggers only; readers see path().
+  // `name` is the file's name in the process's directory: a plain name, unique per MemoryFile.
   explicit MemoryFile(const std::string& name);
   ~MemoryFile();
   MemoryFile(const MemoryFile&) = delete;
@@ -37,7 +39,6 @@ class MemoryFile {
   const std::string& path() const { return path_; }
 
  private:
-  int descriptor_ = -1;
   std::string path_;
 };
 

@@ -67,8 +67,11 @@ for target in "${targets[@]}"; do
     > "$log" 2>&1 || status=$?
   elapsed=$(( $(date +%s) - start ))
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+  # libFuzzer's own summary of a finished run: "Done N runs in S second(s)".
+  done_line=$(grep -E '^Done [0-9]+ runs in [0-9]+ second' "$log" | tail -n 1 || true)
   if [ "$status" -eq 0 ]; then
-    echo "fuzz $target: clean, ${runs:-?} executions in ${elapsed} s (corpus: $(ls "$work" | wc -l) found + $(ls "$root/fuzz/corpus/$target" | wc -l) seeds)"
+    echo "fuzz $target: ${done_line:-Done ? runs}"
+    echo "fuzz $target: clean, ${runs:-?} executions in ${elapsed} s of wall time (corpus: $(ls "$work" | wc -l) found + $(ls "$root/fuzz/corpus/$target" | wc -l) seeds)"
     passed=$((passed + 1))
   else
     tail -n 60 "$log" >&2

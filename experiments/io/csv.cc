@@ -1,6 +1,5 @@
 #include "experiments/io/csv.h"
 
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -25,13 +24,15 @@ std::string Trim(const std::string& s) {
 constexpr int64_t kMostCsvBytes = int64_t{1} << 32;
 
 // A number as researchers write it: decimal, optionally with an exponent. strtod also takes hex
-// floats ("0x1p3"), "inf" and "nan"; a data file holding those is a mistake, not data.
+// floats ("0x1p3"), "inf" and "nan"; a data file holding those is a mistake, not data. A value
+// beyond double's range ("1e999") is refused; one below its normal range ("1e-310", "1e-400") is
+// read as the nearest double (subnormal, or 0), as every CSV reader does: strtod reports ERANGE for
+// both, so only the result's finiteness decides.
 bool ParseDecimal(const std::string& cell, double* value) {
   if (cell.empty() || cell.find_first_not_of("0123456789+-.eE") != std::string::npos) return false;
   char* end = nullptr;
-  errno = 0;
   *value = std::strtod(cell.c_str(), &end);
-  return *end == '\0' && errno != ERANGE && std::isfinite(*value);
+  return *end == '\0' && std::isfinite(*value);
 }
 
 // The header's names, trimmed, each once.

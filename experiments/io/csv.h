@@ -8,7 +8,9 @@
 // (Excerpt, framework/errors.h). Two views of the same records:
 //   ReadCsv       numeric data sets, as researchers keep them: every cell must be a finite decimal
 //                 number ("0.5", "-1e-3"; not "nan", "inf" or a hex float "0x1p3"), or the error
-//                 names the file, the 1-based line and the column. Column names with stray spaces
+//                 names the file, the 1-based line and the column. Beyond double's range
+//                 ("1e999") is refused; below its normal range ("1e-310") reads as the nearest
+//                 double (subnormal, or 0). Column names with stray spaces
 //                 are kept as written (trimmed only for matching and must be unique), and the
 //                 target may be dropped by name or as "last".
 //   ReadTextCsv   tables of text cells (the released results, a study's journal), read back as

@@ -5,8 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <string>
 #include <thread>
 
@@ -77,6 +79,20 @@ TEST_F(ReadersTest, CsvCellsAreFiniteDecimalNumbers) {
   const CsvTable table = ReadCsv(Write("ok.csv", "a,b,c\n-1.5e-3,+2,.5\n"));
   EXPECT_EQ(table.values[0][0].item<double>(), -1.5e-3);
   EXPECT_EQ(table.values[0][2].item<double>(), 0.5);
+}
+
+// Found by csv_fuzzer's model of the contract (fuzz/regressions/csv/subnormal_cells.csv): strtod
+// reports ERANGE for a result below double's normal range too, and such finite cells were refused
+// as "not a finite decimal number". They read as the nearest double, as the literals below do.
+TEST_F(ReadersTest, CsvReadsCellsBelowDoublesNormalRangeAsTheNearestDouble) {
+  const CsvTable table =
+      ReadCsv(Write("tiny.csv", "a,b,c,d\n1e-310,-4.9406564584124654e-324,1e-400,-1e-400\n"));
+  EXPECT_EQ(table.values[0][0].item<double>(), 1e-310);
+  EXPECT_EQ(table.values[0][1].item<double>(), -std::numeric_limits<double>::denorm_min());
+  EXPECT_EQ(table.values[0][2].item<double>(), 0.0);
+  EXPECT_TRUE(std::signbit(table.values[0][3].item<double>()));  // -0
+  EXPECT_THAT(ErrorOf([&] { ReadCsv(Write("huge.csv", "a\n-1e309\n")); }),
+              HasSubstr("line 2 column 'a': '-1e309' is not a finite decimal number"));
 }
 
 TEST_F(ReadersTest, CsvRefusesNulBytesWithTheLine) {
