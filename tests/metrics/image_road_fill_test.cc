@@ -1,9 +1,12 @@
-// Deletion and insertion with ROAD's fill: every step's image is RoadImpute of the pixels removed
+// Deletion and insertion with ROAD's fill, and the top/bottom-k perturbation gaps with ROAD's
+// perturbation: every step's image is RoadImpute of the pixels removed
 // at that step (deletion: the top n_t; insertion: all but the top n_t), checked against the curve
 // a linear model gives on images imputed independently; the ends where every pixel is removed take
 // the baseline; the fill's noise is seeded per image; bad fills are rejected.
 
+#include <cmath>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -12,6 +15,7 @@
 #include "framework/errors.h"
 #include "framework/oracle.h"
 #include "metrics/image_metrics.h"
+#include "metrics/perturbation.h"
 #include "metrics/road_imputation.h"
 #include "models/analytic_model.h"
 #include "tests/test_util.h"
@@ -72,6 +76,44 @@ TEST(ImageRoadFill, NoiseIsSeededPerImage) {
                                              targets.slice(0, 2, 3),
                                              {.fill = "road", .road = {.seed = 1, .first_index = 2}});
   EXPECT_TRUE(torch::equal(alone.curves[0], curve(1)[2]));
+}
+
+TEST(ImageRoadFill, TopAndBottomKGapsImputeTheSelectedPixels) {
+  LinearModel m;
+  const torch::Tensor x = test::RandomUniform({2, 1, 4, 4}, 0, 1, 37);
+  const torch::Tensor a = test::RandomUniform({2, 16}, -1, 1, 38);
+  const torch::Tensor targets = torch::zeros({2}, torch::kLong);
+  for (const std::string ranking : {"topk", "bottomk"}) {
+    const PerturbationCurve curve = PerturbationGapCurve(
+        m.oracle, x, a, targets,
+        {.ranking = ranking, .perturbation = "road", .road_noise_std = 0, .k = 3});
+    for (int64_t i = 0; i < 2; ++i) {
+      const torch::Tensor order =
+          std::get<1>(a[i].abs().sort(true, 0, /*descending=*/ranking == "topk"));
+      for (int64_t k = 1; k <= 3; ++k) {
+        torch::Tensor removed = torch::zeros({16}, torch::kBool);
+        removed.index_fill_(0, order.slice(0, 0, k), true);
+        const double imputed =
+            m.F(RoadImpute(x.slice(0, i, i + 1), removed.view({1, 4, 4}), {.noise_std = 0}));
+        EXPECT_NEAR(curve.per_point[i][k - 1].item<double>(), std::abs(m.F(x[i]) - imputed), 1e-12)
+            << ranking << " " << i << " " << k;
+      }
+    }
+  }
+  // Seeded noise: same seed same gaps, other seed other gaps.
+  const auto gaps = [&](uint64_t seed) {
+    return PerturbationGapCurve(m.oracle, x, a, targets,
+                                {.perturbation = "road", .k = 2, .seed = seed}).per_point;
+  };
+  EXPECT_TRUE(torch::equal(gaps(3), gaps(3)));
+  EXPECT_FALSE(torch::equal(gaps(3), gaps(4)));
+  // Road needs images, and a pixel left to impute from.
+  EXPECT_THROW(PerturbationGapCurve(m.oracle, x.reshape({2, 16}), a, targets,
+                                    {.perturbation = "road", .k = 1}),
+               InvalidInput);
+  EXPECT_THROW(PerturbationGap(m.oracle, x, a, targets,
+                               {.ranking = "topk", .perturbation = "road", .k = 16}),
+               InvalidInput);
 }
 
 TEST(ImageRoadFill, BadFillsAreRejected) {
