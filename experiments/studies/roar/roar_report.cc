@@ -332,34 +332,39 @@ bool DrawRoarPlot(const RoarResults& results, const RoarStudyOptions& options) {
   if (!GnuplotFound("study roar")) return false;
   const std::string dir = options.out + "/plots";
   std::filesystem::create_directories(dir);
+  const size_t rows = options.removals.size();
   std::ostringstream script;
-  script << "set terminal pngcairo noenhanced size 1400,600 font ',10'\nset output '" << options.out
-         << "/roar.png'\nset multiplot layout 1,2 title 'Test accuracy after retraining (mean +- "
-         << "sem over " << options.retrains << " retrains); dashed: unmodified'\n"
+  script << "set terminal pngcairo noenhanced size 1400," << 600 * rows << " font ',10'\nset output '"
+         << options.out << "/roar.png'\nset multiplot layout " << rows
+         << ",2 title 'Test accuracy after retraining (mean +- sem over " << options.retrains
+         << " retrains); dashed: unmodified'\n"
          << "set xlabel 'fraction of pixels ranked top'\nset ylabel 'test accuracy'\n"
          << "set xrange [0:1]\nset key bottom left font ',8'\n";
-  for (const std::string mode : {"roar", "kar"}) {
-    const std::string file = dir + "/" + mode + ".dat";
-    std::ostringstream data;
-    std::vector<std::string> plots;
-    for (const auto& method : options.methods) {
-      const RoarCurve* curve = results.Curve(mode, method);
-      if (curve == nullptr) continue;
-      for (const auto& [fraction, a] : *curve)
-        data << fraction << " " << a.mean << " " << (std::isnan(a.sem) ? 0.0 : a.sem) << "\n";
-      data << "\n\n";
-      std::ostringstream plot;
-      plot << "'" << file << "' index " << plots.size() << " with yerrorlines title '"
-           << Title(method) << "'";
-      plots.push_back(plot.str());
+  for (const auto& removal : options.removals) {
+    for (const std::string mode : {"roar", "kar"}) {
+      const std::string file = dir + "/" + removal + "_" + mode + ".dat";
+      std::ostringstream data;
+      std::vector<std::string> plots;
+      for (const auto& method : options.methods) {
+        const RoarCurve* curve = results.Curve(mode, method, removal);
+        if (curve == nullptr) continue;
+        for (const auto& [fraction, a] : *curve)
+          data << fraction << " " << a.mean << " " << (std::isnan(a.sem) ? 0.0 : a.sem) << "\n";
+        data << "\n\n";
+        std::ostringstream plot;
+        plot << "'" << file << "' index " << plots.size() << " with yerrorlines title '"
+             << Title(method) << "'";
+        plots.push_back(plot.str());
+      }
+      if (plots.empty()) continue;
+      WriteFileAtomically(file, data.str());
+      script << "set title '"
+             << (mode == "roar" ? "ROAR: top-t replaced (lower = better estimator)"
+                                : "KAR: only top-t kept (higher = better estimator)")
+             << ", " << RemovalTitle(removal) << "'\nplot " << Join(plots, ", ") << ", "
+             << std::to_string(results.unmodified.mean)
+             << " with lines dashtype 2 lc rgb 'black' title 'unmodified'\n";
     }
-    if (plots.empty()) continue;
-    WriteFileAtomically(file, data.str());
-    script << "set title '"
-           << (mode == "roar" ? "ROAR: top-t replaced (lower = better estimator)"
-                              : "KAR: only top-t kept (higher = better estimator)")
-           << "'\nplot " << Join(plots, ", ") << ", " << std::to_string(results.unmodified.mean)
-           << " with lines dashtype 2 lc rgb 'black' title 'unmodified'\n";
   }
   script << "unset multiplot\n";
   return RunGnuplot(dir + "/roar.gp", script.str(), dir + "/roar.log", "study roar");
