@@ -55,9 +55,11 @@
 // orders), roar_results.h (typed results, the comparison with random, the CSV tables),
 // roar_report.h (report.md and roar.png); this file runs them in that order.
 //
-// Default scale: 8000 training images, all 10000 test images, 2 epochs, 2 retrains: 142 trainings.
-// Measured on 2 shared cores: 1677 s in all (about 12.5 min for the five model-based rankings over
-// 18000 images, 142 trainings of 6.3 s each). Progress on stderr: the rankings with an ETA, then one
+// Default scale: 8000 training images, all 10000 test images, 2 epochs, 2 retrains, both removals:
+// 2 x (1 + 2 x 7 x 5 x 2) = 282 trainings (142 with --removal mean). Measured for the mean removal
+// alone on 2 shared cores: 1677 s in all (about 12.5 min for the five model-based rankings over
+// 18000 images, 142 trainings of 6.3 s each); the road removal adds 140 trainings and one exact
+// imputation of the 18000 images per cell (docs/roar.md has the measured times). Progress on stderr: the rankings with an ETA, then one
 // line per training with the time left.
 //
 // WARNING: with R = 2 retrains the standard errors are crude; read differences smaller than a few
