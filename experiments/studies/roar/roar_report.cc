@@ -269,7 +269,7 @@ void LeakSection(const RoarStudyOptions& options, const RoarResults& results,
           "itself a picture of the object), a signal that would equally keep ROAR accuracy high "
           "when such an estimator removes most of the image. If so, ROAR here measures how much "
           "shape a ranking leaks as much as how much information it removes; read the verdicts "
-          "with that in mind (this study does not separate the two effects).\n";
+          "with that in mind (the mask-leakage table measures the shape signal directly).\n";
   }
 }
 

@@ -39,7 +39,8 @@ LeakageSupport Support(const EnsembleVerdict& v) {
 
 // "beats random (-0.123 +/- 0.010 at t = 0.9)".
 std::string OutcomeText(const RemovalOutcome& o, double fraction) {
-  std::string text = VersusRandomText(o.verdict);
+  std::string text = o.verdict == VersusRandom::kIndistinguishable ? "is indistinguishable from random"
+                                                                  : VersusRandomText(o.verdict);
   text += " (accuracy ";
   text += Format(o.accuracy, 3);
   text += ", ";

@@ -207,6 +207,11 @@ TEST(RoarVerdict, StatesWhatTheNumbersSupport) {
   EXPECT_THAT(EnsembleVerdictText(v[0]), HasSubstr("do not support leakage as the whole explanation"));
   v = EnsembleVerdicts(Hand(0.8, 0.2), {0.5, 0.9});
   EXPECT_EQ(v[0].support, LeakageSupport::kNeither);
+  // SG-SQ at 0.6 under ROAD: better than random at t = 0.5 only, one fraction of two.
+  v = EnsembleVerdicts(Hand(0.6, 0.7), {0.5, 0.9});
+  EXPECT_EQ(v[0].road.verdict, VersusRandom::kIndistinguishable);
+  EXPECT_THAT(EnsembleVerdictText(v[0]),
+              HasSubstr("under ROAD's imputation it is indistinguishable from random (accuracy 0.600"));
   // Without the leakage fit there is no verdict.
   RoarResults no_leak = Hand(0.3, 0.7);
   no_leak.leakage.clear();
