@@ -67,6 +67,22 @@ torch::Tensor PixelPositions(const torch::Tensor& scores) {
   return torch::empty_like(order).scatter_(1, order, position);
 }
 
+// Rows [r, C, H, W] holding the baseline at their removed pixels -> the removed pixels imputed
+// (ROAD) from the others, each row with its image's noise stream; a row with every pixel removed
+// keeps the baseline.
+torch::Tensor RoadFill(const torch::Tensor& rows, const torch::Tensor& removed,
+                       const torch::Tensor& image, const RoadImputationOptions& road) {
+  torch::Tensor filled = rows.clone();
+  const torch::Tensor all_removed = removed.flatten(1).all(1);
+  for (int64_t r = 0; r < rows.size(0); ++r) {
+    if (all_removed[r].item<bool>()) continue;
+    RoadImputationOptions options = road;
+    options.first_index = road.first_index + image[r].item<int64_t>();
+    filled[r] = RoadImpute(rows[r].unsqueeze(0), removed[r].unsqueeze(0), options)[0];
+  }
+  return filled;
+}
+
 DeletionResult PixelCurve(Oracle& oracle, const std::string& what, bool insertion,
                           const torch::Tensor& inputs, const torch::Tensor& maps,
                           const torch::Tensor& targets, const DeletionOptions& options) {
@@ -101,8 +117,15 @@ DeletionResult PixelCurve(Oracle& oracle, const std::string& what, bool insertio
     const torch::Tensor changed = positions.index_select(0, image)
                                       .lt(changed_after.index_select(0, step).unsqueeze(1))
                                       .unsqueeze(1);  // [r, 1, P]
-    const torch::Tensor batch =
+    torch::Tensor batch =
         torch::where(changed, to.index_select(0, image), from.index_select(0, image));
+    if (options.fill == "road") {
+      // Deletion removes the changed pixels, insertion the others.
+      const torch::Tensor removed = insertion ? changed.logical_not() : changed;
+      batch = RoadFill(batch.view({r1 - r0, c, h, w}), removed.view({r1 - r0, h, w}), image,
+                       options.road)
+                  .view({r1 - r0, c, p});
+    }
     curves.slice(0, r0, r1).copy_(oracle.Values(batch.view({r1 - r0, c, h, w}),
                                                 row_targets_of_image.index_select(0, image)));
   }
@@ -203,6 +226,10 @@ bool DeletionOptions::IsValid(std::string* error) const {
     out << "pixels_per_step must be >= 1, got " << *pixels_per_step;
   } else if (max_perturbed_elements < 1) {
     out << "max_perturbed_elements must be >= 1, got " << max_perturbed_elements;
+  } else if (fill != "baseline" && fill != "road") {
+    out << "fill must be 'baseline' or 'road', got '" << fill << "'";
+  } else if (std::string road_error; fill == "road" && !road.IsValid(&road_error)) {
+    out << "road: " << road_error;
   } else {
     return baseline.IsValid(error);
   }

@@ -22,6 +22,15 @@
 // r = -R..R, R = ceil(3 sigma), applied to rows and then columns with *replicate* padding (edge
 // pixels repeated), which works for any image size and keeps a constant image constant.
 //
+// Fill. By default a removed pixel takes the baseline's value (fill "baseline"). With fill "road"
+// the removed pixels are ROAD's noisy linear imputation from the pixels still present
+// (metrics/road_imputation.h; Rong et al., ICML 2022: MoRF = deletion, LeRF-style insertion): at
+// step t of deletion the n_t deleted pixels are imputed from the P - n_t others; in insertion the
+// P - n_t pixels not yet inserted are imputed from the n_t inserted ones. A step with every pixel
+// removed (the end of deletion, the start of insertion) has nothing to impute from and takes the
+// baseline image, so the curve's ends are those of the baseline fill. Image i's noise stream is
+// RoadImpute's with index road.first_index + i, the same at every step (common random numbers).
+//
 // Infidelity (Yeh et al. 2019, "On the (in)fidelity and sensitivity of explanations"):
 //     INFD(Phi, f, x) = E_I [ (I·Phi - (f(x) - f(x - I)))² ],
 // estimated with `samples` draws of the perturbation I per point. Perturbations:
@@ -84,6 +93,7 @@
 #include <torch/types.h>
 
 #include "framework/oracle.h"
+#include "metrics/road_imputation.h"
 
 namespace lfa {
 
@@ -108,6 +118,11 @@ struct DeletionOptions {
   std::optional<int64_t> pixels_per_step;
   // What deleted pixels become (deletion) / what insertion starts from.
   ImageBaseline baseline;
+  // "baseline" (removed pixels take the baseline's values) or "road" (ROAD's noisy linear
+  // imputation from the pixels present; the baseline only where every pixel is removed).
+  std::string fill = "baseline";
+  // The road fill's noise: standard deviation, seed, and the first image's stream index.
+  RoadImputationOptions road;
   // Memory bound: most float64 elements of curve images built at once (default 128 MiB); each
   // block of (image, step) rows is one Oracle call. Results do not change.
   int64_t max_perturbed_elements = int64_t{1} << 24;

@@ -11,6 +11,7 @@
 #include "framework/errors.h"
 #include "framework/explainer.h"
 #include "framework/random.h"
+#include "metrics/road_imputation.h"
 
 namespace lfa {
 namespace {
@@ -124,6 +125,8 @@ Prepared Prepare(const std::string& what, const torch::Tensor& points,
          " are not finite (NaN or infinite values cannot be ranked)");
   if (max_k > d)
     Fail(what, ": k = ", max_k, " exceeds the ", d, " features of the attributions");
+  if (options.perturbation == "road" && p.shape.size() != 3)
+    Fail(what, ": perturbation 'road' needs images [N, C, H, W], got shape ", points.sizes());
   p.baseline = options.baseline.For(batch).contiguous();
   if (!torch::isfinite(p.baseline).all().item<bool>())
     Fail(what, ": baseline ", options.baseline.ToJson().dump(), " is not finite");
@@ -134,6 +137,30 @@ Prepared Prepare(const std::string& what, const torch::Tensor& points,
 std::vector<int64_t> WithRows(int64_t rows, const std::vector<int64_t>& shape) {
   std::vector<int64_t> out = {rows};
   out.insert(out.end(), shape.begin(), shape.end());
+  return out;
+}
+
+// x [m, D] (images of `shape` [C, H, W]), selected bool [m, kk, D] -> [m, kk, D]: each point's
+// image with the pixels that have a selected element imputed by ROAD from the others, point i
+// with the noise stream of index first_index + i for every k (common random numbers).
+torch::Tensor RoadPerturbed(const torch::Tensor& x, const torch::Tensor& selected,
+                            const std::vector<int64_t>& shape, const PerturbationTestOptions& options,
+                            int64_t first_index) {
+  const int64_t m = selected.size(0), kk = selected.size(1);
+  const int64_t c = shape[0], h = shape[1], w = shape[2];
+  const torch::Tensor removed = selected.view({m, kk, c, h, w}).any(2);  // [m, kk, H, W]
+  torch::Tensor out = torch::empty({m, kk, c * h * w}, torch::kDouble);
+  for (int64_t i = 0; i < m; ++i) {
+    const RoadImputationOptions road{
+        .noise_std = options.road_noise_std, .seed = options.seed, .first_index = first_index + i};
+    const torch::Tensor image = x[i].view({1, c, h, w});
+    for (int64_t k = 0; k < kk; ++k) {
+      if (removed[i][k].all().item<bool>())
+        Fail("perturbation test: road: point ", first_index + i, " has every pixel selected; "
+             "there is nothing to impute from");
+      out[i][k] = RoadImpute(image, removed[i][k].unsqueeze(0), road).reshape({-1});
+    }
+  }
   return out;
 }
 
@@ -181,6 +208,8 @@ torch::Tensor Gaps(Oracle& oracle, const Prepared& p, const std::vector<int64_t>
       if (continuous) {
         perturbed = x.view({m, 1, 1, elements}) +
                     selected.to(torch::kDouble).unsqueeze(2) * noise.unsqueeze(1);
+      } else if (options.perturbation == "road") {
+        perturbed = RoadPerturbed(x, selected, p.shape, options, options.first_index + p0);
       } else {
         perturbed = torch::where(selected, p.baseline.slice(0, p0, p1).unsqueeze(1),
                                  x.unsqueeze(1));
@@ -236,9 +265,14 @@ bool PerturbationTestOptions::IsValid(std::string* error) const {
              ranking + "'";
     return false;
   }
-  if (perturbation != "binary" && perturbation != "continuous") {
-    *error = "perturbation test: perturbation must be 'binary' or 'continuous', got '" +
+  if (perturbation != "binary" && perturbation != "continuous" && perturbation != "road") {
+    *error = "perturbation test: perturbation must be 'binary', 'continuous' or 'road', got '" +
              perturbation + "'";
+    return false;
+  }
+  if (!(road_noise_std >= 0) || !std::isfinite(road_noise_std)) {
+    *error = "perturbation test: road_noise_std must be finite and >= 0, got ";
+    *error += std::to_string(road_noise_std);
     return false;
   }
   return CheckCommon("perturbation test", k, sigma, draws, first_index, max_perturbed_elements,

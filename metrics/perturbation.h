@@ -11,6 +11,13 @@
 //   topk      the k largest |attribution|       binary         b_j (the baseline)
 //   bottomk   the k smallest |attribution|      continuous     x_j + eps_j, eps ~ N(0, sigma²),
 //   non_topk  every feature except the top k                   E estimated by `draws` draws
+//                                               road           images only: every pixel with an
+//                                                              element in S is ROAD's noisy linear
+//                                                              imputation from the other pixels
+//                                                              (metrics/road_imputation.h; noise
+//                                                              sd road_noise_std, point i's stream
+//                                                              RoadImpute's of index first_index +
+//                                                              i, the same for every k)
 //
 // The paper's third experiment (REFERENCE.md, exp3) is topk / bottomk with k = 1..11, binary
 // (b = 0) or continuous (sigma = 0.1, 100 draws), over 100 points: binary-neighbourhood methods win
@@ -71,8 +78,12 @@ namespace lfa {
 struct PerturbationTestOptions {
   // Which features are perturbed: "topk", "bottomk" or "non_topk" (all but the top k).
   std::string ranking = "topk";
-  // How: "binary" (set to the baseline) or "continuous" (add N(0, sigma²) noise).
+  // How: "binary" (set to the baseline), "continuous" (add N(0, sigma²) noise) or "road" (images
+  // [N, C, H, W]: ROAD's imputation of the selected pixels from the others; S may not be every
+  // pixel).
   std::string perturbation = "binary";
+  // road: standard deviation of ROAD's noise, in input units (>= 0; ROAD: 0.01).
+  double road_noise_std = 0.01;
   // Number of features ranked in (>= 1, <= d). PerturbationGapCurve runs k = 1..k.
   int64_t k = 1;
   // Standard deviation of the continuous noise, absolute, in input units (> 0).

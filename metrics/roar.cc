@@ -36,8 +36,33 @@ torch::Tensor PixelOrder(const torch::Tensor& maps) {
   return order;
 }
 
+std::string RemovalFillName(RemovalFill fill) {
+  return fill == RemovalFill::kChannelMean ? "mean" : "road";
+}
+
+RemovalFill ParseRemovalFill(const std::string& name) {
+  if (name == "mean") return RemovalFill::kChannelMean;
+  if (name == "road") return RemovalFill::kRoad;
+  Fail("removal must be 'mean' or 'road', got '", name, "'");
+}
+
+torch::Tensor RemovedByOrder(const torch::Tensor& order, int64_t height, int64_t width,
+                             double fraction, RemovalMode mode) {
+  const int64_t p = height * width;
+  if (!order.defined() || order.dim() != 2 || order.size(1) != p)
+    Fail("order must be [N, ", p, "] (H*W = ", height, " x ", width, "), got ",
+         order.defined() ? order.sizes() : torch::IntArrayRef{});
+  const int64_t n = order.size(0), k = TopPixelCount(fraction, p);
+  const torch::Tensor top_order = order.to(torch::kCPU, torch::kLong).slice(1, 0, k);
+  torch::Tensor top = torch::zeros({n, p}, torch::kBool);
+  top.scatter_(1, top_order, true);
+  if (top.sum().item<int64_t>() != n * k) Fail("order rows must be permutations of 0..", p - 1);
+  return (mode == RemovalMode::kRoar ? top : top.logical_not()).reshape({n, height, width});
+}
+
 torch::Tensor RemoveByOrder(const torch::Tensor& images, const torch::Tensor& order,
-                            double fraction, RemovalMode mode, const torch::Tensor& channel_means) {
+                            double fraction, RemovalMode mode, const torch::Tensor& channel_means,
+                            const RemovalOptions& removal) {
   if (!images.defined() || images.dim() != 4)
     Fail("images must be [N, C, H, W], got rank ", images.defined() ? images.dim() : -1);
   const int64_t n = images.size(0), c = images.size(1), p = images.size(2) * images.size(3);
@@ -47,22 +72,18 @@ torch::Tensor RemoveByOrder(const torch::Tensor& images, const torch::Tensor& or
   if (!channel_means.defined() || channel_means.numel() != c)
     Fail("channel_means must have one value per channel (", c, "), got ",
          channel_means.defined() ? channel_means.numel() : 0);
-  const int64_t k = TopPixelCount(fraction, p);
-  const torch::Tensor top_order = order.to(torch::kCPU, torch::kLong).slice(1, 0, k);
-  torch::Tensor top = torch::zeros({n, p}, torch::kBool);
-  top.scatter_(1, top_order, true);
-  if (top.sum().item<int64_t>() != n * k) Fail("order rows must be permutations of 0..", p - 1);
-  const torch::Tensor replace =
-      (mode == RemovalMode::kRoar ? top : top.logical_not())
-          .reshape({n, 1, images.size(2), images.size(3)})
-          .to(images.device());
+  const torch::Tensor replaced = RemovedByOrder(order, images.size(2), images.size(3), fraction, mode);
+  if (removal.fill == RemovalFill::kRoad) return RoadImpute(images, replaced, removal.road);
+  const torch::Tensor replace = replaced.reshape({n, 1, images.size(2), images.size(3)})
+                                    .to(images.device());
   const torch::Tensor means =
       channel_means.to(images.device(), images.scalar_type()).reshape({1, c, 1, 1});
   return torch::where(replace, means.expand_as(images), images);
 }
 
 torch::Tensor RemoveByRanking(const torch::Tensor& images, const torch::Tensor& maps,
-                              double fraction, RemovalMode mode, const torch::Tensor& channel_means) {
+                              double fraction, RemovalMode mode, const torch::Tensor& channel_means,
+                              const RemovalOptions& removal) {
   if (!images.defined() || images.dim() != 4)
     Fail("images must be [N, C, H, W], got rank ", images.defined() ? images.dim() : -1);
   const int64_t d = maps.defined() ? maps.dim() : 0;
@@ -70,7 +91,7 @@ torch::Tensor RemoveByRanking(const torch::Tensor& images, const torch::Tensor& 
       maps.size(d - 1) != images.size(3))
     Fail("maps must have images' N, H and W (", images.sizes(), "), got ",
          maps.defined() ? maps.sizes() : torch::IntArrayRef{});
-  return RemoveByOrder(images, PixelOrder(maps), fraction, mode, channel_means);
+  return RemoveByOrder(images, PixelOrder(maps), fraction, mode, channel_means, removal);
 }
 
 torch::Tensor ChannelMeans(const torch::Tensor& images) {

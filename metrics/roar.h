@@ -11,8 +11,13 @@
 // With P = H * W pixels per image and k = round(t * P):
 //   ROAR(t) replaces the k pixels ranked first,         leaving P - k untouched;
 //   KAR(t)  replaces the P - k pixels ranked after k,   leaving the top k untouched.
-// A pixel is replaced in all its channels together, channel c by channel_means[c] (Hooker et al.
-// use the per-channel mean of the training set, so the replaced value carries no information).
+// A pixel is replaced in all its channels together, by one of two fills (RemovalFill):
+//   mean  channel c by channel_means[c] (Hooker et al. use the per-channel mean of the training
+//         set, so the replaced value carries no information; but the flat patch has the shape
+//         of the removed set, which a retrained model can read);
+//   road  ROAD's noisy linear imputation (metrics/road_imputation.h): each replaced pixel is the
+//         weighted mean of its 8 neighbours given the kept pixels, plus seeded noise, which
+//         leaves no flat silhouette (Rong et al., ICML 2022).
 //
 // Ranking. A map may be [N, H, W] (one value per pixel) or [N, C, H, W] (one per element); the
 // relevance of a pixel is the map's value for [N, H, W] maps and sum_c |map_c| for [N, C, H, W]
@@ -26,6 +31,8 @@
 //   torch::Tensor means = ChannelMeans(train_images);                 // [C]
 //   torch::Tensor roar = RemoveByOrder(images, order, 0.3, RemovalMode::kRoar, means);
 //   torch::Tensor kar = RemoveByRanking(images, maps, 0.3, RemovalMode::kKar, means);
+//   torch::Tensor road = RemoveByOrder(images, order, 0.3, RemovalMode::kRoar, means,
+//                                      {.fill = RemovalFill::kRoad, .road = {.seed = 7}});
 //
 // Controls: SobelEdgeMap (an edge detector that never looks at the model) and RandomMap (i.i.d.
 // uniform relevance, one seeded stream per image, so an image's ranking does not depend on the
@@ -33,13 +40,16 @@
 //
 // WARNING: a map with a non-finite value is rejected (NaN has no place in a ranking). And the
 // replaced pixels are "removed" only in information, not in count: a pixel whose value already
-// equals the channel mean is replaced by itself.
+// equals the channel mean is replaced by itself. Under the road fill a removal that keeps no pixel
+// (ROAR at t = 1, KAR at t = 0) is rejected: there is nothing to impute from.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
 #include <torch/types.h>
+
+#include "metrics/road_imputation.h"
 
 namespace lfa {
 
@@ -50,6 +60,23 @@ enum class RemovalMode {
 
 // "roar" / "kar".
 std::string RemovalModeName(RemovalMode mode);
+
+// What a replaced pixel becomes.
+enum class RemovalFill {
+  kChannelMean,  // "mean": channel c's value is channel_means[c]
+  kRoad,         // "road": ROAD's noisy linear imputation from the kept pixels
+};
+
+// "mean" / "road".
+std::string RemovalFillName(RemovalFill fill);
+// "mean" / "road" -> the fill; InvalidInput naming `name` otherwise.
+RemovalFill ParseRemovalFill(const std::string& name);
+
+struct RemovalOptions {
+  RemovalFill fill = RemovalFill::kChannelMean;
+  // The road fill's noise (its seed and first_index pick the images' noise streams).
+  RoadImputationOptions road;
+};
 
 // Number of pixels ranked "top" at `fraction` of `pixels`: round(fraction * pixels), halves away
 // from zero (std::llround).
@@ -65,13 +92,20 @@ torch::Tensor PixelOrder(const torch::Tensor& maps);
 // images [N, C, H, W] (float), order int64 [N, H*W] (each row a permutation, e.g. PixelOrder),
 // fraction in [0, 1], channel_means [C] -> a copy of images with TopPixelCount(fraction, H*W)
 // pixels per image replaced (kRoar) or all the others replaced (kKar), channel c by
-// channel_means[c]. The result has images' dtype and device.
+// channel_means[c] (removal.fill = kChannelMean) or by ROAD's imputation (kRoad; channel_means
+// is then only checked). The result has images' dtype and device.
 torch::Tensor RemoveByOrder(const torch::Tensor& images, const torch::Tensor& order,
-                            double fraction, RemovalMode mode, const torch::Tensor& channel_means);
+                            double fraction, RemovalMode mode, const torch::Tensor& channel_means,
+                            const RemovalOptions& removal = {});
+
+// bool [N, H, W]: the pixels RemoveByOrder replaces (the removal mask; the same for both fills).
+torch::Tensor RemovedByOrder(const torch::Tensor& order, int64_t height, int64_t width,
+                             double fraction, RemovalMode mode);
 
 // RemoveByOrder(images, PixelOrder(maps), ...); maps [N, H, W] or [N, C, H, W] with images' N, H, W.
 torch::Tensor RemoveByRanking(const torch::Tensor& images, const torch::Tensor& maps,
-                              double fraction, RemovalMode mode, const torch::Tensor& channel_means);
+                              double fraction, RemovalMode mode, const torch::Tensor& channel_means,
+                              const RemovalOptions& removal = {});
 
 // images [N, C, H, W] -> [C] float64: the mean of each channel over images and pixels.
 torch::Tensor ChannelMeans(const torch::Tensor& images);

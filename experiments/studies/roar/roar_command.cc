@@ -27,6 +27,9 @@ class RoarStudyCommand : public Command {
     app.add_option("--methods", methods_,
                    "estimators (default gradient,integrated_gradients,smoothgrad,"
                    "smoothgrad_squared,vargrad,random,sobel)");
+    app.add_option("--removal", removals_,
+                   "removals: mean (channel mean), road (ROAD's noisy linear imputation); "
+                   "default mean,road");
     app.add_option("--device", o.device, "device of the estimators' queries (default cpu)");
     app.add_option("--cache-dir", o.cache_dir, "zoo model cache (default LFA_CACHE_DIR)");
     app.add_option("--fashion-mnist", o.fashion_mnist,
@@ -35,6 +38,7 @@ class RoarStudyCommand : public Command {
   void Run() override {
     options_.fractions = ParseNumbers(fractions_, "--fractions", "0.1,0.5,0.9");
     if (!methods_.empty()) options_.methods = Split(methods_);
+    options_.removals = Split(removals_);
     RunRoarStudy(options_);
   }
 
@@ -42,6 +46,7 @@ class RoarStudyCommand : public Command {
   RoarStudyOptions options_;
   std::string fractions_ = "0.1,0.3,0.5,0.7,0.9";
   std::string methods_;
+  std::string removals_ = "mean,road";
 };
 
 }  // namespace

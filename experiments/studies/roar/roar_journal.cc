@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -24,17 +25,29 @@ namespace lfa {
 namespace {
 
 const std::vector<std::string>& JournalColumns() {
+  static const std::vector<std::string> columns = {"key", "removal", "mode", "fraction", "method",
+                                                   "retrain", "seed", "test_accuracy", "seconds", "end"};
+  return columns;
+}
+
+// The header of journals written before the removal column (channel-mean cells only).
+const std::vector<std::string>& MeanOnlyJournalColumns() {
   static const std::vector<std::string> columns = {
       "key", "mode", "fraction", "method", "retrain", "seed", "test_accuracy", "seconds", "end"};
   return columns;
 }
 
-std::string JournalLine(const RoarRun& run) {
+std::string JournalLine(const RoarRun& run, bool removal_column) {
+  std::string removal;
+  if (removal_column) {
+    removal = run.cell.removal;
+    removal += ',';
+  }
   char text[512];
-  std::snprintf(text, sizeof(text), "%s,%s,%s,%s,%lld,%llu,%.17g,%.3f,ok\n", run.key.c_str(),
-                run.cell.mode.c_str(), FormatG(run.cell.fraction).c_str(), run.cell.method.c_str(),
-                static_cast<long long>(run.retrain), static_cast<unsigned long long>(run.seed),
-                run.accuracy, run.seconds);
+  std::snprintf(text, sizeof(text), "%s,%s%s,%s,%s,%lld,%llu,%.17g,%.3f,ok\n", run.key.c_str(),
+                removal.c_str(), run.cell.mode.c_str(), FormatG(run.cell.fraction).c_str(),
+                run.cell.method.c_str(), static_cast<long long>(run.retrain),
+                static_cast<unsigned long long>(run.seed), run.accuracy, run.seconds);
   return text;
 }
 
@@ -60,8 +73,14 @@ std::optional<RoarRun> ParseRun(const TextTable& journal, const std::vector<std:
   if (!unit(fraction) || !retrain || *retrain < 0 || !seed || !accuracy_ok || !seconds ||
       !(*seconds >= 0))
     return std::nullopt;
+  const bool has_removal =
+      std::find(journal.header.begin(), journal.header.end(), "removal") != journal.header.end();
+  std::string removal = has_removal ? field("removal") : (field("mode") == "none" ? "none" : "mean");
   return RoarRun{.key = field("key"),
-                 .cell = {.mode = field("mode"), .method = field("method"), .fraction = *fraction},
+                 .cell = {.mode = field("mode"),
+                          .method = field("method"),
+                          .fraction = *fraction,
+                          .removal = std::move(removal)},
                  .retrain = *retrain,
                  .seed = *seed,
                  .accuracy = *accuracy,
@@ -77,6 +96,10 @@ std::string RoarRunKey(const std::string& study_key, const RoarCell& cell, int64
     text += '|';
     text += part;
   }
+  if (cell.removal != "mean" && cell.removal != "none") {
+    text += "|removal=";
+    text += cell.removal;
+  }
   Checksum sum;
   sum.Add(text);
   return sum.hex();
@@ -89,7 +112,8 @@ RoarJournal::RoarJournal(std::string path) : path_(std::move(path)) {
   text << file.rdbuf();
   const auto records = ParseCsv(text.str(), "journal '" + path_ + "'");
   if (records.empty()) return;
-  if (records[0] != JournalColumns())
+  removal_column_ = records[0] != MeanOnlyJournalColumns();
+  if (removal_column_ && records[0] != JournalColumns())
     Fail("study roar: '", path_, "' is not a study roar journal (its first line is '",
          Join(records[0], ","), "'); remove it or choose another --out");
   const TextTable journal{records[0], {}};
@@ -118,7 +142,8 @@ void RoarJournal::Append(const RoarRun& run) {
       if (in.get() != '\n') text += '\n';
     }
   }
-  text += JournalLine(run);
+  if (fresh) removal_column_ = true;
+  text += JournalLine(run, removal_column_);
   const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   if (fd < 0) Fail("study roar: cannot open '", path_, "': ", std::strerror(errno));
   const ssize_t written = ::write(fd, text.data(), text.size());

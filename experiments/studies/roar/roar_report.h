@@ -30,6 +30,7 @@ struct RoarReportFacts {
   double chance = NAN;         // share of the test subset's most frequent label
   double seconds = 0;          // the whole run
   double maps_seconds = 0;     // computing rankings that were not cached
+  double leakage_seconds = 0;  // collecting the results and fitting the mask-leakage classifiers
   int64_t trained_now = 0;     // retrains run by this run (the rest came from the journal)
   double journal_seconds = 0;  // training seconds recorded in the journal for these cells
   int64_t journal_runs = 0;

@@ -11,9 +11,9 @@ namespace {
 
 double SquaredOrZero(double sem) { return std::isnan(sem) ? 0.0 : sem * sem; }
 
-RandomComparison Compare(const std::string& mode, const std::string& method,
+RandomComparison Compare(const std::string& removal, const std::string& mode, const std::string& method,
                          const RoarCurve& curve, const RoarCurve& random) {
-  RandomComparison comparison{mode, method, {}, VersusRandom::kIndistinguishable};
+  RandomComparison comparison{mode, method, {}, VersusRandom::kIndistinguishable, removal, {}};
   const bool lower_is_better = mode == "roar";
   int better = 0, worse = 0, count = 0;
   for (const auto& [fraction, a] : curve) {
@@ -26,6 +26,7 @@ RandomComparison Compare(const std::string& mode, const std::string& method,
     if (-gain > 2 * se && gain < 0) ++worse;
     ++count;
     comparison.differences.emplace_back(fraction, d);
+    comparison.standard_errors.push_back(se);
   }
   if (count > 0 && 2 * better > count) comparison.verdict = VersusRandom::kBeats;
   if (count > 0 && 2 * worse > count) comparison.verdict = VersusRandom::kLoses;
@@ -34,11 +35,20 @@ RandomComparison Compare(const std::string& mode, const std::string& method,
 
 }  // namespace
 
-const RoarCurve* RoarResults::Curve(const std::string& mode, const std::string& method) const {
-  const auto m = curves.find(mode);
-  if (m == curves.end()) return nullptr;
+const RoarCurve* RoarResults::Curve(const std::string& mode, const std::string& method,
+                                    const std::string& removal) const {
+  const auto r = curves.find(removal);
+  if (r == curves.end()) return nullptr;
+  const auto m = r->second.find(mode);
+  if (m == r->second.end()) return nullptr;
   const auto c = m->second.find(method);
   return c == m->second.end() ? nullptr : &c->second;
+}
+
+const MaskLeakage* RoarResults::Leakage(const std::string& method, double fraction) const {
+  for (const MaskLeakage& l : leakage)
+    if (l.method == method && l.fraction == fraction) return &l;
+  return nullptr;
 }
 
 RoarResults SummarizeRoarRuns(std::vector<RoarCellResult> cells) {
@@ -51,7 +61,7 @@ RoarResults SummarizeRoarRuns(std::vector<RoarCellResult> cells) {
     if (c.cell.mode == "none") {
       results.unmodified = c.accuracy;
     } else {
-      results.curves[c.cell.mode][c.cell.method][c.cell.fraction] = c.accuracy;
+      results.curves[c.cell.removal][c.cell.mode][c.cell.method][c.cell.fraction] = c.accuracy;
     }
   }
   results.cells = std::move(cells);
@@ -70,34 +80,43 @@ std::string VersusRandomText(VersusRandom verdict) {
 std::vector<RandomComparison> CompareWithRandom(const RoarResults& results,
                                                 const std::vector<std::string>& methods) {
   std::vector<RandomComparison> comparisons;
-  for (const std::string mode : {"roar", "kar"}) {
-    const RoarCurve* random = results.Curve(mode, "random");
-    if (random == nullptr) continue;
-    for (const auto& method : methods) {
-      const RoarCurve* curve = results.Curve(mode, method);
-      if (method == "random" || curve == nullptr) continue;
-      comparisons.push_back(Compare(mode, method, *curve, *random));
+  for (const std::string removal : {"mean", "road"}) {
+    for (const std::string mode : {"roar", "kar"}) {
+      const RoarCurve* random = results.Curve(mode, "random", removal);
+      if (random == nullptr) continue;
+      for (const auto& method : methods) {
+        const RoarCurve* curve = results.Curve(mode, method, removal);
+        if (method == "random" || curve == nullptr) continue;
+        comparisons.push_back(Compare(removal, mode, method, *curve, *random));
+      }
     }
   }
   return comparisons;
 }
 
 void WriteRoarTables(const RoarResults& results, const std::string& out) {
-  TextTable runs{{"mode", "fraction", "method", "retrain", "seed", "test_accuracy", "seconds"}, {}};
-  TextTable summary{{"mode", "fraction", "method", "metric", "mean", "sem", "n"}, {}};
+  TextTable runs{
+      {"removal", "mode", "fraction", "method", "retrain", "seed", "test_accuracy", "seconds"}, {}};
+  TextTable summary{{"removal", "mode", "fraction", "method", "metric", "mean", "sem", "n"}, {}};
   for (const RoarCellResult& c : results.cells) {
     const std::string fraction = FormatG(c.cell.fraction);
     for (const RoarRun& run : c.runs)
-      runs.rows.push_back({c.cell.mode, fraction, c.cell.method, std::to_string(run.retrain),
-                           std::to_string(run.seed), Format(run.accuracy, 6),
-                           Format(run.seconds, 2)});
-    summary.rows.push_back({c.cell.mode, fraction, c.cell.method, "test_accuracy",
+      runs.rows.push_back({c.cell.removal, c.cell.mode, fraction, c.cell.method,
+                           std::to_string(run.retrain), std::to_string(run.seed),
+                           Format(run.accuracy, 6), Format(run.seconds, 2)});
+    summary.rows.push_back({c.cell.removal, c.cell.mode, fraction, c.cell.method, "test_accuracy",
                             Format(c.accuracy.mean, 6),
                             std::isnan(c.accuracy.sem) ? "nan" : Format(c.accuracy.sem, 6),
                             std::to_string(c.accuracy.n)});
   }
   runs.Write(out + "/runs.csv");
   summary.Write(out + "/roar.csv");
+  if (results.leakage.empty()) return;
+  TextTable leakage{{"method", "fraction", "mask_test_accuracy", "chance"}, {}};
+  for (const MaskLeakage& l : results.leakage)
+    leakage.rows.push_back(
+        {l.method, FormatG(l.fraction), Format(l.test_accuracy, 6), Format(results.chance, 6)});
+  leakage.Write(out + "/leakage.csv");
 }
 
 }  // namespace lfa

@@ -2,8 +2,8 @@
 // (Hooker, Erhan, Kindermans & Kim, NeurIPS 2019), metrics/roar.h for the removal.
 //
 //   lfa study roar --out OUT [--fractions 0.1,0.3,0.5,0.7,0.9] [--retrains R] [--train-subset N]
-//                  [--test-subset M] [--epochs E] [--seed S] [--methods a,b,...] [--device D]
-//                  [--cache-dir DIR] [--fashion-mnist DIR]
+//                  [--test-subset M] [--epochs E] [--seed S] [--methods a,b,...]
+//                  [--removal mean,road] [--device D] [--cache-dir DIR] [--fashion-mnist DIR]
 //
 // 1. The base model (zoo "cnn", trained on the first N training images for E epochs, seed S; from
 //    the zoo cache when there) explains the N training images and the first M test images at its
@@ -17,18 +17,26 @@
 //      sobel                 Sobel edge magnitude (control; never looks at the model)
 //    (Hooker et al.: 15 noisy copies with noise 15% of the range; SG-SQ and VarGrad ensembles of
 //    plain gradients). Pixels are ranked by sum_c |map_c|, ties by pixel index (metrics/roar.h).
-// 2. For each mode (roar, kar), estimator, fraction t and retrain r < R, the N training and M test
-//    images get the top-t (ROAR) or all but the top-t (KAR) of their pixels replaced by the
-//    per-channel mean of the unmodified training subset; a fresh cnn is trained on the modified
+// 2. For each removal, mode (roar, kar), estimator, fraction t and retrain r < R, the N training
+//    and M test images get the top-t (ROAR) or all but the top-t (KAR) of their pixels replaced:
+//    removal "mean" by the per-channel mean of the unmodified training subset, removal "road" by
+//    ROAD's noisy linear imputation (metrics/road_imputation.h; noise sd kRoarRoadNoise, each
+//    image's stream from S and its index, test images after the training set's); a fresh cnn is
+//    trained on the modified
 //    training set (same N, E; seed RetrainSeed(S, r), shared by all cells so that they pair) and
 //    its accuracy on the modified test set recorded. Retrain r on the unmodified data gives the
 //    reference ("unmodified", fraction 0).
+// 3. Mask leakage (metrics/mask_leakage.h): for each estimator and fraction t, a logistic
+//    regression trained on the N training images' removal masks (top-t pixels, no pixel values)
+//    and labels predicts the M test images' labels; its accuracy is recorded in the journal too
+//    (mode "mask"), the same for ROAR and KAR (complementary masks).
 //
 // Output in OUT:
-//   roar.csv    mode, fraction, method, metric, mean, sem, n: metric "test_accuracy", mean and
+//   roar.csv    removal, mode, fraction, method, metric, mean, sem, n: metric "test_accuracy", mean and
 //               standard error (n - 1) over the R retrains; the unmodified model as mode "none",
 //               method "unmodified", fraction 0
-//   runs.csv    every retrain: mode, fraction, method, retrain, seed, test_accuracy, seconds
+//   runs.csv    every retrain: removal, mode, fraction, method, retrain, seed, test_accuracy, seconds
+//   leakage.csv method, fraction, mask_test_accuracy, chance
 //   roar.png    accuracy against fraction, a ROAR and a KAR panel (when gnuplot is installed)
 //   report.md   the scale, the tables, the plot, and the paper's claims set against the results
 //   state.csv   the resume journal (below); maps/  the estimator rankings (below)
@@ -47,9 +55,11 @@
 // orders), roar_results.h (typed results, the comparison with random, the CSV tables),
 // roar_report.h (report.md and roar.png); this file runs them in that order.
 //
-// Default scale: 8000 training images, all 10000 test images, 2 epochs, 2 retrains: 142 trainings.
-// Measured on 2 shared cores: 1677 s in all (about 12.5 min for the five model-based rankings over
-// 18000 images, 142 trainings of 6.3 s each). Progress on stderr: the rankings with an ETA, then one
+// Default scale: 8000 training images, all 10000 test images, 2 epochs, 2 retrains, both removals:
+// 2 x (1 + 2 x 7 x 5 x 2) = 282 trainings (142 with --removal mean). Measured for the mean removal
+// alone on 2 shared cores: 1677 s in all (about 12.5 min for the five model-based rankings over
+// 18000 images, 142 trainings of 6.3 s each); the road removal adds 140 trainings and one exact
+// imputation of the 18000 images per cell (docs/roar.md has the measured times). Progress on stderr: the rankings with an ETA, then one
 // line per training with the time left.
 //
 // WARNING: with R = 2 retrains the standard errors are crude; read differences smaller than a few
@@ -82,15 +92,25 @@ struct RoarStudyOptions {
   // Estimators (RoarMethods() order is the default).
   std::vector<std::string> methods = {"gradient", "integrated_gradients", "smoothgrad",
                                       "smoothgrad_squared", "vargrad", "random", "sobel"};
+  // Removals: "mean" (channel mean) and / or "road" (ROAD's noisy linear imputation).
+  std::vector<std::string> removals = {"mean", "road"};
   std::string device = "cpu";   // device of the estimators' model queries (training is on the CPU)
   std::string cache_dir;        // zoo cache (default LFA_CACHE_DIR or ~/.cache/lfa)
   std::string fashion_mnist;    // dataset directory (default: Debian's)
 
   bool IsValid(std::string* error) const;
   // The options that define the results (not out, device, cache_dir, fractions, retrains,
-  // methods: those pick which cells run, not what a cell gives), as canonical text.
+  // methods, removals: those pick which cells run, not what a cell gives), as canonical text.
+  // The road cells' keys add RoarRoadKeyText() (so the mean cells keep the keys they had before
+  // the road removal existed).
   std::string CacheKeyText() const;
 };
+
+// ROAD's noise standard deviation in image units (Fashion-MNIST pixels are in [0, 1]): ROAD's 0.01.
+inline constexpr double kRoarRoadNoise = 0.01;
+
+// What the road cells' keys add to the study key: the imputation and its noise.
+std::string RoarRoadKeyText();
 
 // Every estimator the study knows, in report order.
 const std::vector<std::string>& RoarMethods();
