@@ -153,7 +153,7 @@ TEST(RoarRoad, RemovalsAreValidated) {
   EXPECT_FALSE(o.IsValid(&error));
 }
 
-RoarCellResult Cell(const std::string& removal, const std::string& mode, const std::string& method,
+RoarCellResult RemovalCell(const std::string& removal, const std::string& mode, const std::string& method,
                     double fraction, double first, double second) {
   RoarCellResult cell{{mode, method, fraction, removal}, {}, {}};
   cell.runs.push_back({"", cell.cell, 0, 0, first, 0});
@@ -164,13 +164,13 @@ RoarCellResult Cell(const std::string& removal, const std::string& mode, const s
 // SG-SQ at the unmodified 0.8 under the mean removal at every fraction (random 0.7, 0.6), and
 // `road_sgsq` under ROAD (random the same); its mask leakage `leak` at t = 0.9.
 RoarResults Hand(double road_sgsq, double leak) {
-  std::vector<RoarCellResult> cells = {Cell("none", "none", "unmodified", 0, 0.8, 0.8)};
+  std::vector<RoarCellResult> cells = {RemovalCell("none", "none", "unmodified", 0, 0.8, 0.8)};
   for (const std::string removal : {"mean", "road"}) {
     for (double f : {0.5, 0.9}) {
       const double random = f == 0.5 ? 0.7 : 0.6;
-      cells.push_back(Cell(removal, "roar", "random", f, random - 0.01, random + 0.01));
+      cells.push_back(RemovalCell(removal, "roar", "random", f, random - 0.01, random + 0.01));
       const double sgsq = removal == "mean" ? 0.8 : road_sgsq;
-      cells.push_back(Cell(removal, "roar", "smoothgrad_squared", f, sgsq - 0.01, sgsq + 0.01));
+      cells.push_back(RemovalCell(removal, "roar", "smoothgrad_squared", f, sgsq - 0.01, sgsq + 0.01));
     }
   }
   RoarResults results = SummarizeRoarRuns(cells);
