@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Sets lfa up (packages + build) and runs every check; the README's test command and CI's.
 #   1. the normal build's CTest: the GoogleTest suites, the command-line checks, reproduce paper;
-#   2. only with LFA_SANITIZER_TESTS=1 (not yet in CI: it has not yet been seen to its end, see
-#      docs/testing.md): the sanitizer build (build-asan/: AddressSanitizer +
-#      UndefinedBehaviorSanitizer, GCC, the precompiled header, plus the header check) and its
-#      GoogleTest suites;
+#   2. the sanitizer build (build-asan/: AddressSanitizer + UndefinedBehaviorSanitizer, GCC, unity
+#      batches and the precompiled header, plus the header check) and its GoogleTest suites;
+#      skip with LFA_SANITIZER_TESTS=0;
 #   3. the fuzz targets (build-fuzz/: clang + libFuzzer), LFA_FUZZ_SECONDS (default 60) each;
 #      skip with LFA_FUZZ_SECONDS=0.
 # docs/testing.md describes each and what it costs.
 # Tests that need the paper's data read LFA_DATA_DIR (default: ../shared/data beside the checkout)
 # and skip with a message when it is absent. Arguments go to the first CTest run.
 set -euo pipefail
+began=$(date +%s)
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/setup.sh"
 # shellcheck source=scripts/env.sh
@@ -20,8 +20,9 @@ jobs="${LFA_BUILD_JOBS:-$(nproc)}"
 
 echo "== 1/3 unit tests, command-line checks (build/)"
 (cd "$build" && ctest --output-on-failure -j "$(nproc)" "$@")
+echo "set-up, build and suites: $(( $(date +%s) - began )) s of wall time"
 
-if [ "${LFA_SANITIZER_TESTS:-0}" != 0 ]; then
+if [ "${LFA_SANITIZER_TESTS:-1}" != 0 ]; then
   echo "== 2/3 sanitizer build: header check and unit tests under ASan + UBSan (build-asan/)"
   start=$(date +%s)
   asan="${LFA_ASAN_BUILD_DIR:-$root/build-asan}"
