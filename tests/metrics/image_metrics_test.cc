@@ -11,6 +11,9 @@
 //   - infidelity: zero for the right explanation of a linear model (gradient for Gaussian noise,
 //     W ⊙ (x - b) for removals), scale invariance with normalisation, and exact values from the
 //     documented per-point streams StreamSeed(seed, first_index + i, kMetric).
+// Longer than ~500 lines on purpose: it mirrors metrics/image_metrics.cc, and every case uses the
+// linear-image fixtures and hand-derived orders at its top; split in two, both halves would need
+// them through a shared header (a unity batch allows no second copy).
 
 #include "metrics/image_metrics.h"
 #include "models/analytic_model.h"

@@ -7,6 +7,8 @@
 //   - PGI / PGU on a 2-point, 3-feature example with the noise regenerated from the documented
 //     stream StreamSeed(seed, first_index + i, kMetric), draws x elements in row-major order;
 //   - mean and sem = sample std (n - 1) / sqrt(n) by hand.
+// A few lines over ~500 on purpose: it mirrors metrics/perturbation.cc, and its cases share the
+// linear-model fixtures at its top.
 
 #include <algorithm>
 #include <cmath>

@@ -5,6 +5,8 @@
 // the dataset is absent. Training here uses a tiny synthetic dataset so the suite stays fast;
 // ZooMeasure.DISABLED_FullFashionMnist (run with --gtest_also_run_disabled_tests) measures the
 // full training.
+// Longer than ~500 lines on purpose: it mirrors experiments/zoo/model_zoo.cc and zoo_cache.cc,
+// whose cases share the tiny synthetic dataset and training options defined at its top.
 
 #include <unistd.h>
 
