@@ -73,6 +73,17 @@ void ScaleSection(const RoarStudyOptions& options, const RoarReportFacts& facts,
      << Format(results.unmodified.sem) << " (n = " << results.unmodified.n << ").\n";
 }
 
+// The header of a table with one column per fraction: "method", "t = 0.1", ...
+std::vector<std::string> FractionHeader(const std::vector<double>& fractions) {
+  std::vector<std::string> header = {"method"};
+  for (double f : fractions) {
+    std::string cell = "t = ";
+    cell += FormatG(f);
+    header.push_back(cell);
+  }
+  return header;
+}
+
 std::string RemovalTitle(const std::string& removal) {
   return removal == "road" ? "ROAD imputation" : "channel mean";
 }
@@ -89,12 +100,7 @@ void CurveTables(const RoarStudyOptions& options, const RoarResults& results,
        << (mode == "roar" ? "A better estimator makes accuracy fall faster (lower is better)."
                           : "A better estimator keeps accuracy higher (higher is better).")
        << "\n\n";
-    std::vector<std::string> header = {"method"};
-    for (double f : options.fractions) {
-      std::string cell = "t = ";
-      cell += FormatG(f);
-      header.push_back(cell);
-    }
+    const std::vector<std::string> header = FractionHeader(options.fractions);
     md << MarkdownRow(header) << MarkdownRule(header.size());
     for (const auto& method : options.methods) {
       const RoarCurve* curve = results.Curve(mode, method, removal);
@@ -121,12 +127,7 @@ void LeakageTable(const RoarStudyOptions& options, const RoarResults& results,
         "most frequent test label): "
      << Format(results.chance, 3) << "; the unmodified model: " << Format(results.unmodified.mean, 3)
      << ".\n\n";
-  std::vector<std::string> header = {"method"};
-  for (double f : options.fractions) {
-    std::string cell = "t = ";
-    cell += FormatG(f);
-    header.push_back(cell);
-  }
+  const std::vector<std::string> header = FractionHeader(options.fractions);
   md << MarkdownRow(header) << MarkdownRule(header.size());
   for (const auto& method : options.methods) {
     std::vector<std::string> row = {Title(method)};
