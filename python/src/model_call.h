@@ -12,7 +12,7 @@
 //            int tensor, 0-d: that output for every point; 1-d of length N: one per point
 //            every target in [0, K) for a model with K outputs
 //   device   the Oracle's device ("cpu", "cuda", "cuda:K"); None: the device of `inputs`
-//   batch_size  rows per model call (>= 1); None: the Oracle's default (10000)
+//   batch_size  rows per model call (>= 1); None: the Oracle's byte-sized batches
 //
 // The Oracle wraps the model in an InterruptibleModel (interrupt.h), so Ctrl-C is seen before
 // every batch of queries. The number of outputs is probed with one row, as the CLI does.

@@ -53,7 +53,7 @@ void ChooseCommand::AddOptions(CLI::App& app) {
   app.add_option("--level", o.level, "confidence level of the intervals (default 0.95)");
   app.add_option("--output-index", o.output_index,
                  "model output explained (default: 0 for one output, else the predicted class)");
-  app.add_option("--batch-size", o.batch_size, "rows per model call (default 10000)");
+  app.add_option("--batch-size", o.batch_size, "rows per model call (default 0: sized from a byte budget)");
   app.add_option("--out", o.out, "output directory: choose.csv, report.md, PNGs")->required();
 }
 

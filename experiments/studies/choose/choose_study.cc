@@ -142,8 +142,8 @@ bool ChooseOptions::IsValid(std::string* error) const {
     o << "--evaluation-samples must be >= 1, got " << evaluation_samples;
   } else if (!(level > 0 && level < 1)) {
     o << "--level must be in (0, 1), got " << level;
-  } else if (batch_size < 1) {
-    o << "--batch-size must be >= 1, got " << batch_size;
+  } else if (batch_size < 0) {
+    o << "--batch-size must be >= 0 (0: sized from a byte budget), got " << batch_size;
   } else if (output_index && *output_index < 0) {
     o << "--output-index must be >= 0, got " << *output_index;
   } else if (candidates.empty() && candidate_specs.empty()) {

@@ -60,7 +60,7 @@ struct ChooseOptions {
   double level = 0.95;                  // of the confidence intervals
   std::optional<int64_t> output_index;  // the explained output; default: see the WARNING
   std::string device = "cpu";
-  int64_t batch_size = 10000;  // rows per model call
+  int64_t batch_size = 0;      // rows per model call; 0: the Oracle's byte-sized batches
   std::string cache_dir;       // zoo cache (default LFA_CACHE_DIR or ~/.cache/lfa)
   std::string out;             // output directory (required)
   bool progress = true;
