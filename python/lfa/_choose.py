@@ -46,7 +46,7 @@ def _candidate_list(candidates):
 
 def choose(model, inputs, neighbourhoods, candidates="all", specs=(), profile=None,
            samples=1000, evaluation_samples=1000, seed=0, level=0.95, target=None, device=None,
-           batch_size=10000, out=None):
+           batch_size=None, out=None):
     """Which explanation should I choose? Every candidate's LFA loss over each neighbourhood of
     interest, ranked, with a verdict; the binding of `lfa choose` (docs/choose.md), whose options
     these are, with its defaults. Returns an lfa.ChooseResult.
@@ -67,7 +67,8 @@ def choose(model, inputs, neighbourhoods, candidates="all", specs=(), profile=No
     seed: random seed (--seed). level: confidence level of the intervals, in (0, 1) (--level).
     target: the explained output (--output-index): None for output 0 of a one-output model and
         each point's predicted class otherwise; an int; or one int per point.
-    device: where the model runs; None: the device of `inputs`. batch_size: rows per model call.
+    device: where the model runs; None: the device of `inputs`.
+    batch_size: rows per model call; None: sized from a byte budget (the Oracle's default).
     out: a directory to also write the command's files (choose.csv, report.md, PNGs); None:
         nothing is written.
 

@@ -135,7 +135,7 @@ def explain(model, inputs, explainer="kernelshap", target=None, samples=_SAMPLES
     groups: None, "patch:P" (P x P patches of [C, H, W] images) or a Captum feature mask (integer
         ids shaped like one input): the features the mask methods switch together.
     device: where the model runs ("cpu", "cuda", "cuda:K"); None: the device of `inputs`.
-    batch_size: most rows per model call (default 10000).
+    batch_size: most rows per model call (default None: sized from a byte budget).
     options: sigma, noise_fraction, kernel_width, sliding_window, strides, layer (see
         lfa.recipe).
 
