@@ -3,13 +3,8 @@
 // what they hold, and bad input answered with one InvalidInput before anything is written.
 // Skipped without LFA_DATA_DIR.
 //
-// ChooseMeasure.DISABLED_* (run with --gtest_also_run_disabled_tests) time the budgets on
-// 2 cores: heloc_ffnnA, 100 points, every candidate, one neighbourhood <= 5 s; an 8-width profile
-// <= 30 s; the zoo CNN on 16 Fashion-MNIST test images, one neighbourhood <= 60 s (the zoo model
-// from the cache, trained first when missing, outside the timed part).
+// The time budgets are measured by bench/choose_benchmark.cc, not here.
 #include <algorithm>
-#include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -19,7 +14,6 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include "experiments/data/fashion_mnist.h"
 #include "experiments/data/model_source.h"
 #include "experiments/data/paper_data.h"
 #include "experiments/command/program.h"
@@ -205,48 +199,6 @@ TEST_F(ChooseStudy, TheCommandAnswersOnStderrAndRefusesBadInputInOneLine) {
   EXPECT_EQ(error.find('\n'), error.size() - 1) << error;
   EXPECT_NE(error.find("sigma"), std::string::npos) << error;
   EXPECT_FALSE(fs::exists(out_ / "bad"));
-}
-
-double SecondsOf(const ChooseOptions& options) {
-  const auto start = std::chrono::steady_clock::now();
-  RunChooseStudy(options);
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-TEST_F(ChooseStudy, DISABLED_MeasureEveryCandidateOverOneNeighbourhood) {
-  options_.rows = "";
-  options_.neighbourhoods = {"smoothgrad"};
-  options_.candidates = "all";
-  options_.samples = options_.evaluation_samples = 1000;
-  const double seconds = SecondsOf(options_);
-  std::printf("heloc_ffnnA, 100 points, 15 candidates, smoothgrad: %.2f s (budget 5 s)\n", seconds);
-  EXPECT_LE(seconds, 5.0);
-}
-
-TEST_F(ChooseStudy, DISABLED_MeasureAnEightWidthProfile) {
-  options_.rows = "";
-  options_.neighbourhoods = {"smoothgrad"};
-  options_.candidates = "all";
-  options_.profile = "sigma:0.01..1:8";
-  options_.samples = options_.evaluation_samples = 1000;
-  const double seconds = SecondsOf(options_);
-  std::printf("heloc_ffnnA, 100 points, 15 candidates, 8 widths: %.2f s (budget 30 s)\n", seconds);
-  EXPECT_LE(seconds, 30.0);
-}
-
-TEST_F(ChooseStudy, DISABLED_MeasureTheZooCnnOnSixteenImages) {
-  if (!FashionMnistPresent()) GTEST_SKIP() << "Fashion-MNIST not installed";
-  OpenModel("zoo:cnn");  // from the cache, or trained now: not part of the budget
-  ChooseOptions o;
-  o.model = "zoo:cnn";
-  o.data = FashionMnistDir() + "/t10k-images-idx3-ubyte.gz";
-  o.rows = "0:16";
-  o.neighbourhoods = {"smoothgrad"};
-  o.progress = false;
-  o.out = (out_ / "cnn").string();
-  const double seconds = SecondsOf(o);
-  std::printf("zoo:cnn, 16 images, every candidate, smoothgrad: %.2f s (budget 60 s)\n", seconds);
-  EXPECT_LE(seconds, 60.0);
 }
 
 }  // namespace
