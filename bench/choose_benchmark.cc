@@ -40,8 +40,9 @@ fs::path BenchmarkOutput(const std::string& name) {
   return out;
 }
 
-void RunAndReport(benchmark::State& state, ChooseOptions options, double budget_seconds) {
-  const fs::path out = BenchmarkOutput(state.name().substr(3));
+void RunAndReport(benchmark::State& state, const std::string& name, ChooseOptions options,
+                  double budget_seconds) {
+  const fs::path out = BenchmarkOutput(name);
   options.progress = false;
   for (auto _ : state) {
     state.PauseTiming();
@@ -71,14 +72,14 @@ std::optional<ChooseOptions> HelocOptions(benchmark::State& state) {
 }
 
 void BM_ChooseHelocOneNeighbourhood(benchmark::State& state) {
-  if (const auto options = HelocOptions(state)) RunAndReport(state, *options, 5.0);
+  if (const auto options = HelocOptions(state)) RunAndReport(state, "heloc", *options, 5.0);
 }
 
 void BM_ChooseHelocProfile(benchmark::State& state) {
   auto options = HelocOptions(state);
   if (!options) return;
   options->profile = "sigma:0.01..1:8";
-  RunAndReport(state, *options, 30.0);
+  RunAndReport(state, "heloc_profile", *options, 30.0);
 }
 
 void BM_ChooseCnnOneNeighbourhood(benchmark::State& state) {
@@ -92,7 +93,7 @@ void BM_ChooseCnnOneNeighbourhood(benchmark::State& state) {
   o.data = FashionMnistDir() + "/t10k-images-idx3-ubyte.gz";
   o.rows = "0:16";
   o.neighbourhoods = {"smoothgrad"};
-  RunAndReport(state, o, 60.0);
+  RunAndReport(state, "cnn", o, 60.0);
 }
 
 BENCHMARK(BM_ChooseHelocOneNeighbourhood)->Unit(benchmark::kSecond)->Iterations(1)->UseRealTime();

@@ -14,7 +14,6 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include "experiments/data/model_source.h"
 #include "experiments/data/paper_data.h"
 #include "experiments/command/program.h"
 #include "experiments/io/csv.h"
