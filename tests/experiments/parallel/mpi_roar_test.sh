@@ -58,7 +58,7 @@ same_tables() {
     cmp <(cut -d, -f1-7 plain/runs.csv) <(cut -d, -f1-7 "$1/runs.csv")
 }
 # finished DIR: the journal's finished lines.
-finished() { grep -c ',ok$' "$1/state.csv" 2> /dev/null || echo 0; }
+finished() { local n; n="$(grep -c ',ok$' "$1/state.csv" 2> /dev/null)"; echo "${n:-0}"; }
 
 if ! "$lfa" "${common[@]}" --out plain --cache-dir cache-plain 2> plain.err; then
   fail "study roar in one process without mpirun" "$(tail -3 plain.err)"
