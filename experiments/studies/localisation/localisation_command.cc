@@ -4,12 +4,13 @@
 
 #include "experiments/command/flags.h"
 #include "experiments/io/text.h"
+#include "experiments/parallel/process_group.h"
 #include "experiments/studies/localisation/localisation_study.h"
 
 namespace lfa {
 namespace {
 
-class LocalisationStudyCommand : public Command {
+class LocalisationStudyCommand : public Command, public ShardsAcrossRanks {
  public:
   std::string name() const override { return "localisation"; }
   std::string description() const override {

@@ -23,9 +23,17 @@
 //   report.md         the tables, and the results set beside the cited study's claims (every
 //                     verdict computed from the numbers)
 //
-// The code: localisation_methods.h (the methods and their maps), localisation_results.h (typed
-// results, the verdict rule, the CSV tables), localisation_report.h (report.md and the plot);
-// this file trains or loads each task's model, explains, scores, and writes them in that order.
+// Under MPI (`mpirun -n K lfa study localisation ...`, docs/scaling.md), task by task: rank 0
+// trains the task's cnn (or loads it from the zoo cache) and rewrites models.csv, the other ranks
+// then load it from the cache (which must be shared by the ranks); the units are the task's
+// methods, rank r explains and scores its block of them (BlockShard), and rank 0 gathers the
+// scores as raw bytes (localisation_bytes.h) in method order and alone writes every file. A
+// method's maps depend on the options and the images only, so the files are those of one
+// process whatever K. A failure on any rank ends every rank with one message from rank 0.
+//
+// The code: localisation_bytes.h (a method's scores as bytes), localisation_methods.h (the
+// methods and their maps), localisation_results.h (typed results, the verdict rule, the CSV
+// tables), localisation_report.h (report.md and the plot); this file trains or loads each task's model, explains, scores, and writes them in that order.
 //
 //   LocalisationStudyOptions options;
 //   options.points = 50;

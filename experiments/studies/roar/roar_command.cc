@@ -4,12 +4,13 @@
 
 #include "experiments/command/flags.h"
 #include "experiments/io/text.h"
+#include "experiments/parallel/process_group.h"
 #include "experiments/studies/roar/roar_study.h"
 
 namespace lfa {
 namespace {
 
-class RoarStudyCommand : public Command {
+class RoarStudyCommand : public Command, public ShardsAcrossRanks {
  public:
   std::string name() const override { return "roar"; }
   std::string description() const override {

@@ -9,8 +9,15 @@
 #include <set>
 #include <sstream>
 
+#include "experiments/parallel/communicator.h"
+#include "experiments/parallel/process_group.h"
+#include "experiments/parallel/rank_failure.h"
+#include "experiments/parallel/shard.h"
+#include "experiments/parallel/tensor_bytes.h"
+#include "experiments/parallel/unit_gather.h"
 #include "experiments/report/markdown.h"
 #include "experiments/report/progress.h"
+#include "experiments/studies/roar/roar_bytes.h"
 #include "experiments/studies/roar/roar_journal.h"
 #include "experiments/studies/roar/roar_rankings.h"
 #include "experiments/studies/roar/roar_report.h"
@@ -129,40 +136,130 @@ FashionMnist ModifiedData(const StudyRun& run, const RoarCell& cell, const torch
   return modified;
 }
 
-// Runs every retrain the journal lacks, appending each as it finishes; returns how many ran.
-int64_t RunPendingRetrains(StudyRun& run, const std::map<std::string, torch::Tensor>& orders,
-                           const RoarTrainer& trainer, int64_t pending) {
-  const torch::Tensor means = ChannelMeans(run.data.train_images);
-  int64_t finished = 0;
-  const auto start = std::chrono::steady_clock::now();
-  for (const RoarCell& cell : run.cells) {
-    const std::vector<int64_t> todo = run.Pending(cell);
-    if (todo.empty()) continue;
+// One unit of work: retrain `retrain` of `cell`, or (leakage) the mask-leakage fit of a method at
+// a fraction. Its key is its global identity: the seeds derive from the cell and the retrain,
+// never from the rank or the position in a shard.
+struct RoarUnit {
+  RoarCell cell;
+  int64_t retrain = 0;
+  bool leakage = false;
+  std::string key;
+};
+
+// Every unit of the study in the order one process runs them: the retrains cell by cell, then the
+// mask-leakage fits by method and fraction.
+std::vector<RoarUnit> StudyUnits(const StudyRun& run) {
+  std::vector<RoarUnit> units;
+  for (const RoarCell& cell : run.cells)
+    for (int64_t r = 0; r < run.options.retrains; ++r)
+      units.push_back({cell, r, false, run.Key(cell, r)});
+  for (const auto& method : run.options.methods)
+    for (double f : run.options.fractions) {
+      const RoarCell cell = LeakageCell(method, f);
+      units.push_back({cell, 0, true, run.LeakageKey(cell)});
+    }
+  return units;
+}
+
+// The units the journal lacks (indices into `units`).
+std::vector<int64_t> PendingUnits(const StudyRun& run, const std::vector<RoarUnit>& units) {
+  std::vector<int64_t> pending;
+  for (size_t u = 0; u < units.size(); ++u)
+    if (run.journal.Find(units[u].key) == nullptr) pending.push_back(static_cast<int64_t>(u));
+  return pending;
+}
+
+// What a rank keeps between its units: the pixel means and the last cell's modified data, so
+// that consecutive retrains of one cell remove (or impute) its pixels once.
+struct UnitWorkspace {
+  torch::Tensor means;
+  std::string cell_key;
+  FashionMnist modified;
+};
+
+RoarRun RunRetrain(const StudyRun& run, const RoarUnit& unit, const RoarPlan& plan,
+                   const RoarTrainer& trainer, UnitWorkspace& workspace) {
+  const RoarCell& cell = unit.cell;
+  const std::string cell_key = run.Key(cell, 0);
+  if (workspace.cell_key != cell_key) {
     const auto removal_start = std::chrono::steady_clock::now();
-    const FashionMnist modified =
+    workspace.modified =
         cell.method == "unmodified"
             ? run.data
-            : ModifiedData(run, cell, orders.at(cell.method).to(torch::kLong), means);
+            : ModifiedData(run, cell, plan.orders.at(cell.method).to(torch::kLong), workspace.means);
+    workspace.cell_key = cell_key;
     if (cell.removal == "road")
       std::fprintf(stderr, "study roar: road %s %s t=%s imputed in %.1f s\n", cell.mode.c_str(),
                    cell.method.c_str(), FormatG(cell.fraction).c_str(), SecondsSince(removal_start));
-    for (int64_t r : todo) {
-      const auto cell_start = std::chrono::steady_clock::now();
-      const uint64_t seed = RoarRetrainSeed(run.options.seed, r);
-      const double accuracy = trainer(modified, seed);
-      run.journal.Append({run.Key(cell, r), cell, r, seed, accuracy, SecondsSince(cell_start)});
-      ++finished;
-      const double elapsed = SecondsSince(start);
-      std::fprintf(stderr,
-                   "study roar: [%lld/%lld] %s %s %s t=%s retrain %lld: accuracy %.4f (%.1f s), ~%.0f s left\n",
-                   static_cast<long long>(finished), static_cast<long long>(pending),
-                   cell.removal.c_str(), cell.mode.c_str(), cell.method.c_str(),
-                   FormatG(cell.fraction).c_str(),
-                   static_cast<long long>(r), accuracy, SecondsSince(cell_start),
-                   elapsed / finished * (pending - finished));
-    }
   }
-  return finished;
+  const auto start = std::chrono::steady_clock::now();
+  const uint64_t seed = RoarRetrainSeed(run.options.seed, unit.retrain);
+  const double accuracy = trainer(workspace.modified, seed);
+  return {unit.key, cell, unit.retrain, seed, accuracy, SecondsSince(start)};
+}
+
+RoarRun RunLeakageFit(const StudyRun& run, const RoarUnit& unit, const RoarPlan& plan) {
+  const int64_t train_n = run.data.train_images.size(0);
+  const int64_t h = run.data.train_images.size(2), w = run.data.train_images.size(3);
+  const auto start = std::chrono::steady_clock::now();
+  const double f = unit.cell.fraction;
+  const torch::Tensor order = plan.orders.at(unit.cell.method).to(torch::kLong);
+  const torch::Tensor train = RemovedByOrder(order.slice(0, 0, train_n), h, w, f, RemovalMode::kRoar);
+  const torch::Tensor test = RemovedByOrder(order.slice(0, train_n), h, w, f, RemovalMode::kRoar);
+  const MaskLeakageResult fit =
+      MaskLabelAccuracy(train, run.data.train_labels, test, run.data.test_labels);
+  return {unit.key, unit.cell, 0, 0, fit.test_accuracy, SecondsSince(start)};
+}
+
+// Rank 0's line for a finished unit.
+void ReportUnit(const RoarRun& done, int64_t finished, int64_t pending, double elapsed) {
+  if (done.cell.mode == "mask") {
+    std::fprintf(stderr, "study roar: [%lld/%lld] mask leakage %s t=%s: test accuracy %.4f (%.1f s)\n",
+                 static_cast<long long>(finished), static_cast<long long>(pending),
+                 done.cell.method.c_str(), FormatG(done.cell.fraction).c_str(), done.accuracy,
+                 done.seconds);
+    return;
+  }
+  std::fprintf(stderr,
+               "study roar: [%lld/%lld] %s %s %s t=%s retrain %lld: accuracy %.4f (%.1f s), ~%.0f s left\n",
+               static_cast<long long>(finished), static_cast<long long>(pending),
+               done.cell.removal.c_str(), done.cell.mode.c_str(), done.cell.method.c_str(),
+               FormatG(done.cell.fraction).c_str(), static_cast<long long>(done.retrain),
+               done.accuracy, done.seconds, elapsed / finished * (pending - finished));
+}
+
+// Runs the plan's units in rounds of one unit per rank: each rank computes its block of the
+// round (BlockShard), rank 0 gathers the finished units and alone appends them to the journal,
+// so an interrupted job keeps every finished round. Sets how many retrains ran and (rank 0) the
+// leakage fits' seconds.
+void RunPlannedUnits(StudyRun& run, const std::vector<RoarUnit>& units, const RoarPlan& plan,
+                     const RoarTrainer& trainer, Communicator& world, RoarReportFacts* facts) {
+  UnitWorkspace workspace{.means = ChannelMeans(run.data.train_images), .cell_key = {}, .modified = {}};
+  const int64_t pending = static_cast<int64_t>(plan.units.size());
+  const auto start = std::chrono::steady_clock::now();
+  for (int64_t begin = 0; begin < pending; begin += world.size()) {
+    const int64_t round = std::min<int64_t>(world.size(), pending - begin);
+    const Shard mine = BlockShard(round, world.rank(), world.size());
+    std::vector<RoarRun> local;
+    RunOnEveryRank(world, [&] {
+      for (int64_t i = begin + mine.begin; i < begin + mine.end; ++i) {
+        const RoarUnit& unit = units[static_cast<size_t>(plan.units[static_cast<size_t>(i)])];
+        local.push_back(unit.leakage ? RunLeakageFit(run, unit, plan)
+                                     : RunRetrain(run, unit, plan, trainer, workspace));
+      }
+    });
+    const std::vector<RoarRun> finished = GatherUnits(world, local, EncodeRoarRun, DecodeRoarRun);
+    RunOnEveryRank(world, [&] {
+      for (size_t i = 0; i < finished.size(); ++i) {
+        run.journal.Append(finished[i]);
+        if (finished[i].cell.mode == "mask") facts->leakage_seconds += finished[i].seconds;
+        ReportUnit(finished[i], begin + static_cast<int64_t>(i) + 1, pending, SecondsSince(start));
+      }
+    });
+    for (int64_t i = begin; i < begin + round; ++i)
+      if (!units[static_cast<size_t>(plan.units[static_cast<size_t>(i)])].leakage)
+        ++facts->trained_now;
+  }
 }
 
 // Every cell with its runs from the journal, summarised.
@@ -176,33 +273,12 @@ RoarResults CollectResults(const StudyRun& run) {
   return SummarizeRoarRuns(std::move(cells));
 }
 
-// The mask leakage of every method and fraction: from the journal, or fitted and appended.
-std::vector<MaskLeakage> LeakageResults(StudyRun& run,
-                                        const std::map<std::string, torch::Tensor>& orders) {
-  const int64_t train_n = run.data.train_images.size(0);
-  const int64_t h = run.data.train_images.size(2), w = run.data.train_images.size(3);
+// The mask leakage of every method and fraction, from the journal.
+std::vector<MaskLeakage> LeakageResults(const StudyRun& run) {
   std::vector<MaskLeakage> leakage;
-  for (const auto& method : run.options.methods) {
-    for (double f : run.options.fractions) {
-      const RoarCell cell = LeakageCell(method, f);
-      const std::string key = run.LeakageKey(cell);
-      if (const RoarRun* done = run.journal.Find(key)) {
-        leakage.push_back({method, f, done->accuracy});
-        continue;
-      }
-      const auto start = std::chrono::steady_clock::now();
-      const torch::Tensor order = orders.at(method).to(torch::kLong);
-      const torch::Tensor train = RemovedByOrder(order.slice(0, 0, train_n), h, w, f, RemovalMode::kRoar);
-      const torch::Tensor test = RemovedByOrder(order.slice(0, train_n), h, w, f, RemovalMode::kRoar);
-      const MaskLeakageResult fit =
-          MaskLabelAccuracy(train, run.data.train_labels, test, run.data.test_labels);
-      run.journal.Append({key, cell, 0, 0, fit.test_accuracy, SecondsSince(start)});
-      std::fprintf(stderr, "study roar: mask leakage %s t=%s: test accuracy %.4f (train %.4f, %.1f s)\n",
-                   method.c_str(), FormatG(f).c_str(), fit.test_accuracy, fit.train_accuracy,
-                   SecondsSince(start));
-      leakage.push_back({method, f, fit.test_accuracy});
-    }
-  }
+  for (const auto& method : run.options.methods)
+    for (double f : run.options.fractions)
+      leakage.push_back({method, f, run.journal.Find(run.LeakageKey(LeakageCell(method, f)))->accuracy});
   return leakage;
 }
 
@@ -210,6 +286,26 @@ std::vector<MaskLeakage> LeakageResults(StudyRun& run,
 double ChanceLevel(const FashionMnist& data) {
   const torch::Tensor counts = torch::bincount(data.test_labels);
   return counts.max().item<double>() / static_cast<double>(data.test_labels.size(0));
+}
+
+// Rank 0's outputs: the tables, the plot and the report, from the journal's results.
+void WriteRoarOutputs(const StudyRun& run, RoarResults results, RoarReportFacts facts,
+                      std::chrono::steady_clock::time_point start) {
+  for (const RoarCellResult& cell : results.cells)
+    for (const RoarRun& r : cell.runs) {
+      facts.journal_seconds += r.seconds;
+      ++facts.journal_runs;
+    }
+  facts.train_images = run.data.train_images.size(0);
+  facts.test_images = run.data.test_images.size(0);
+  facts.chance = ChanceLevel(run.data);
+  results.chance = facts.chance;
+  WriteRoarTables(results, run.options.out);
+  facts.plotted = DrawRoarPlot(results, run.options);
+  facts.seconds = SecondsSince(start);
+  WriteRoarReport(results, run.options, facts);
+  std::fprintf(stderr, "study roar: %.0f s; wrote %s/{roar,runs}.csv, %sreport.md\n", facts.seconds,
+               run.options.out.c_str(), facts.plotted ? "roar.png, " : "");
 }
 
 }  // namespace
@@ -288,7 +384,8 @@ std::string RoarStudyOptions::CacheKeyText() const {
 void RunRoarStudy(const RoarStudyOptions& options) {
   std::string error;
   if (!options.IsValid(&error)) Fail("lfa study roar: ", error);
-  const FashionMnist data = LoadFashionMnist(options.fashion_mnist);
+  FashionMnist data;
+  RunOnEveryRank(World(), [&] { data = LoadFashionMnist(options.fashion_mnist); });
   RunRoarStudy(options, data, [&](const FashionMnist& d, uint64_t seed) {
     ZooTrainingOptions training;
     training.architecture = kRoarArchitecture;
@@ -298,54 +395,67 @@ void RunRoarStudy(const RoarStudyOptions& options) {
   });
 }
 
+// Under `mpirun -n K` every rank takes the subsets and keys; rank 0 alone reads the journal,
+// computes (or reads from maps/) the rankings the remaining units need and broadcasts that plan;
+// the units run in rounds (RunPlannedUnits) and rank 0 alone appends the journal and writes the
+// outputs, from the journal, so they are the bytes of one process whatever K and however often
+// the study was interrupted and resumed.
 void RunRoarStudy(const RoarStudyOptions& options, const FashionMnist& full,
                   const RoarTrainer& trainer) {
+  Communicator& world = World();
+  const bool writer = world.rank() == 0;
   std::string error;
   if (!options.IsValid(&error)) Fail("lfa study roar: ", error);
   const auto start = std::chrono::steady_clock::now();
-  std::error_code fs_error;
-  std::filesystem::create_directories(options.out + "/maps", fs_error);
-  if (fs_error) Fail("--out '", options.out, "' cannot be created: ", fs_error.message());
-  FashionMnist data = StudySubset(options, full);
-  std::string study_key = options.CacheKeyText();
-  study_key += " data ";
-  study_key += FashionMnistFingerprint(data);
-  // Test images get their own per-image streams after all the training images.
-  StudyRun run{options, std::move(data), std::move(study_key), WorkList(options),
-               RoarJournal(options.out + "/state.csv"), full.train_images.size(0)};
-
-  int64_t pending = 0;
-  for (const RoarCell& cell : run.cells) pending += static_cast<int64_t>(run.Pending(cell).size());
-  const int64_t total = static_cast<int64_t>(run.cells.size()) * options.retrains;
-  std::fprintf(stderr, "study roar: %lld of %lld trainings to run (%lld done in %s)\n",
-               static_cast<long long>(pending), static_cast<long long>(total),
-               static_cast<long long>(total - pending), run.journal.path().c_str());
-
-  const auto maps_start = std::chrono::steady_clock::now();
-  const auto orders = NeededOrders(run);
+  std::unique_ptr<StudyRun> run;
+  std::vector<RoarUnit> units;
+  RoarPlan plan;
   RoarReportFacts facts;
-  facts.maps_seconds = SecondsSince(maps_start);
-  facts.trained_now = RunPendingRetrains(run, orders, trainer, pending);
-
-  const auto leakage_start = std::chrono::steady_clock::now();
-  RoarResults results = CollectResults(run);
-  results.leakage = LeakageResults(run, orders);
-  facts.leakage_seconds = SecondsSince(leakage_start);
-  for (const RoarCellResult& cell : results.cells)
-    for (const RoarRun& r : cell.runs) {
-      facts.journal_seconds += r.seconds;
-      ++facts.journal_runs;
+  RunOnEveryRank(world, [&] {
+    if (writer) {
+      std::error_code fs_error;
+      std::filesystem::create_directories(options.out + "/maps", fs_error);
+      if (fs_error) Fail("--out '", options.out, "' cannot be created: ", fs_error.message());
     }
-  facts.train_images = run.data.train_images.size(0);
-  facts.test_images = run.data.test_images.size(0);
-  facts.chance = ChanceLevel(run.data);
-  results.chance = facts.chance;
-  WriteRoarTables(results, options.out);
-  facts.plotted = DrawRoarPlot(results, options);
-  facts.seconds = SecondsSince(start);
-  WriteRoarReport(results, options, facts);
-  std::fprintf(stderr, "study roar: %.0f s; wrote %s/{roar,runs}.csv, %sreport.md\n", facts.seconds,
-               options.out.c_str(), facts.plotted ? "roar.png, " : "");
+    FashionMnist data = StudySubset(options, full);
+    std::string study_key = options.CacheKeyText();
+    study_key += " data ";
+    study_key += FashionMnistFingerprint(data);
+    // Test images get their own per-image streams after all the training images. Only rank 0
+    // reads the journal: the one writer decides what is left.
+    run.reset(new StudyRun{options, std::move(data), std::move(study_key), WorkList(options),
+                           RoarJournal(writer ? options.out + "/state.csv" : std::string()),
+                           full.train_images.size(0)});
+    units = StudyUnits(*run);
+    if (!writer) return;
+    plan.units = PendingUnits(*run, units);
+    const int64_t total = static_cast<int64_t>(run->cells.size()) * options.retrains;
+    int64_t pending = 0;
+    for (const int64_t u : plan.units) pending += units[static_cast<size_t>(u)].leakage ? 0 : 1;
+    std::fprintf(stderr, "study roar: %lld of %lld trainings to run (%lld done in %s)\n",
+                 static_cast<long long>(pending), static_cast<long long>(total),
+                 static_cast<long long>(total - pending), run->journal.path().c_str());
+    if (world.size() > 1)
+      std::fprintf(stderr, "study roar: %zu units left, in rounds of one per rank on %d ranks\n",
+                   plan.units.size(), world.size());
+    const auto maps_start = std::chrono::steady_clock::now();
+    plan.orders = NeededOrders(*run);
+    facts.maps_seconds = SecondsSince(maps_start);
+  });
+  if (world.size() > 1) {
+    ByteWriter out;
+    if (writer) EncodeRoarPlan(out, plan);
+    const std::string bytes = world.BroadcastBytes(out.bytes());
+    ByteReader in(bytes);
+    if (!writer) plan = DecodeRoarPlan(in);
+  }
+  RunPlannedUnits(*run, units, plan, trainer, world, &facts);
+  RunOnEveryRank(world, [&] {
+    if (!writer) return;
+    RoarResults results = CollectResults(*run);
+    results.leakage = LeakageResults(*run);
+    WriteRoarOutputs(*run, std::move(results), facts, start);
+  });
 }
 
 }  // namespace lfa

@@ -51,8 +51,18 @@
 // a LibTorch archive of the int16 pixel order under its key; a corrupt, stale or misshapen file is
 // reported on one line and recomputed).
 //
-// The code: roar_journal.h (the journal), roar_rankings.h (the estimators and their cached
-// orders), roar_results.h (typed results, the comparison with random, the CSV tables),
+// Under MPI (`mpirun -n K lfa study roar ...`, docs/scaling.md). The units are the retrains (cell x
+// retrain) and then the mask-leakage fits, in the order above. Rank 0 alone reads the journal,
+// computes (or reads from maps/) the rankings the remaining units need and broadcasts both
+// (roar_bytes.h); the remaining units run in rounds of one unit per rank (BlockShard within the
+// round), rank 0 gathers each round's results as raw bytes and alone appends them to the journal,
+// and at the end alone writes the outputs, from the journal. A unit's seeds come from its cell
+// and retrain, never from its rank, so the outputs are those of one process whatever K, and an
+// interrupted job resumes from its finished rounds with any K. A failure on any rank ends every
+// rank with one message from rank 0 (experiments/parallel/rank_failure.h) and no output file.
+//
+// The code: roar_journal.h (the journal), roar_bytes.h (the units and the plan as bytes),
+// roar_rankings.h (the estimators and their cached orders), roar_results.h (typed results, the comparison with random, the CSV tables),
 // roar_report.h (report.md and roar.png); this file runs them in that order.
 //
 // Default scale: 8000 training images, all 10000 test images, 2 epochs, 2 retrains, both removals:
