@@ -123,9 +123,10 @@ struct DeletionOptions {
   std::string fill = "baseline";
   // The road fill's noise: standard deviation, seed, and the first image's stream index.
   RoadImputationOptions road;
-  // Memory bound: most float64 elements of curve images built at once (default 128 MiB); each
-  // block of (image, step) rows is one Oracle call. Results do not change.
-  int64_t max_perturbed_elements = int64_t{1} << 24;
+  // Memory bound: most float64 elements of curve images built at once (default 8 MiB, the
+  // Oracle's CPU budget kCpuBatchBytes; larger blocks only cost page faults); each block of
+  // (image, step) rows is one Oracle call. Results do not change.
+  int64_t max_perturbed_elements = int64_t{1} << 20;
 
   bool IsValid(std::string* error) const;
 };
@@ -160,8 +161,10 @@ struct InfidelityOptions {
   // Seed of the per-point streams, and global index of the first point (for batches).
   uint64_t seed = 0;
   int64_t first_index = 0;
-  // Memory bound: most float64 elements of perturbed input built at once (default 128 MiB).
-  int64_t max_perturbed_elements = int64_t{1} << 24;
+  // Memory bound: most float64 elements of perturbed input built at once (default 8 MiB, the
+  // Oracle's CPU budget kCpuBatchBytes; larger blocks only cost page faults). Results do not
+  // change: each point's perturbations come from its own stream.
+  int64_t max_perturbed_elements = int64_t{1} << 20;
 
   bool IsValid(std::string* error) const;
 };

@@ -66,6 +66,13 @@ LfaLossEvaluator::LfaLossEvaluator(Oracle& oracle, const LfaExplainer& evaluatio
       !evaluation.surrogate().intercept()) {
     fx_ = oracle.Values(AsModelInputs(points.flat.unsqueeze(1), points.input_shape), all_targets);
   }
+  if (problem_.response == LocalProblem::Response::kGradients) {
+    const torch::Tensor weights = problem_.weights;                   // [N, S]
+    const torch::Tensor total = weights.sum(1).clamp_min(1e-300);     // [N]
+    mean_gradient_ = (problem_.responses * weights.unsqueeze(2)).sum(1) / total.unsqueeze(1);
+    const torch::Tensor centred = problem_.responses - mean_gradient_.unsqueeze(1);
+    gradient_spread_ = (centred.square().sum(2) * weights).sum(1) / total;
+  }
 }
 
 torch::Tensor LfaLossEvaluator::Evaluate(const torch::Tensor& slope,
@@ -98,10 +105,11 @@ torch::Tensor LfaLossEvaluator::Evaluate(const torch::Tensor& slope,
   const torch::Tensor total = weights.sum(1).clamp_min(1e-300);
 
   if (problem_.response == LocalProblem::Response::kGradients) {
-    // Unstated coordinates take their best value: the weighted mean of J there.
-    const torch::Tensor mean_j = (problem_.responses * weights.unsqueeze(2)).sum(1) / total.unsqueeze(1);
-    const torch::Tensor w = w_prime + free * mean_j;
-    return EmpiricalLoss(problem_, LinearSurrogate(LinearSurrogateOptions{.intercept = false}), w);
+    // Unstated coordinates take their best value, the weighted mean m of J there, so they add
+    // nothing to ||m - w||^2 (see mean_gradient_).
+    // A point without weight has loss 0, as EmpiricalLoss gives it.
+    const torch::Tensor weighted = (weights.sum(1) > 0).to(torch::kDouble);
+    return gradient_spread_ + weighted * ((mean_gradient_ - w_prime) * (1 - free)).square().sum(1);
   }
   torch::Tensor w = delta_ ? -w_prime : w_prime;
   const bool free_intercept = evaluation_.surrogate().intercept();

@@ -84,6 +84,12 @@ class LfaLossEvaluator {
   LocalProblem problem_;
   torch::Tensor fx_;  // [N]
   bool delta_ = false;
+  // Gradient matching: the weighted mean m of the pulled-back gradients J [N, D] and their weighted
+  // spread around it, E_pi ||J - m||^2 [N]. The loss of any slope w is then
+  //     E_pi ||J - w||^2 = E_pi ||J - m||^2 + ||m - w||^2   (exact: the cross term has mean 0),
+  // so Evaluate costs O(N D) instead of a pass over the [N, S, D] gradients per explanation.
+  torch::Tensor mean_gradient_;
+  torch::Tensor gradient_spread_;
 };
 
 // One-shot form of LfaLossEvaluator(...).Evaluate(slope, unstated).

@@ -97,9 +97,10 @@ struct PerturbationTestOptions {
   // Seed of the per-point noise streams, and global index of the first point (for batches).
   uint64_t seed = 0;
   int64_t first_index = 0;
-  // Memory bound: most float64 elements of perturbed input built at once (default 128 MiB). Each
-  // block of points (or, for huge inputs, of k values) is one Oracle call; results do not change.
-  int64_t max_perturbed_elements = int64_t{1} << 24;
+  // Memory bound: most float64 elements of perturbed input built at once (default 8 MiB, the
+  // Oracle's CPU budget kCpuBatchBytes; larger blocks only cost page faults). Each block of
+  // points (or, for huge inputs, of k values) is one Oracle call; results do not change.
+  int64_t max_perturbed_elements = int64_t{1} << 20;
 
   bool IsValid(std::string* error) const;
 };
@@ -135,7 +136,7 @@ struct PredictionGapOptions {
   FeatureGroups groups;     // as in PerturbationTestOptions
   uint64_t seed = 0;
   int64_t first_index = 0;
-  int64_t max_perturbed_elements = int64_t{1} << 24;  // as in PerturbationTestOptions
+  int64_t max_perturbed_elements = int64_t{1} << 20;  // as in PerturbationTestOptions
 
   bool IsValid(std::string* error) const;
   // The equivalent perturbation test ("topk" for PGI, "non_topk" for PGU).

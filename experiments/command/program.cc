@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <malloc.h>
 #include <optional>
 #include <thread>
 
@@ -36,6 +37,19 @@ void SetThreads(const Communicator& world) {
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   at::set_num_threads(threads ? std::max(1, std::atoi(threads))
                               : std::max(1, cores / world.local_size()));
+}
+
+// glibc gives every allocation above its mmap threshold (at most 32 MiB by default) its own
+// mapping and unmaps it on free, so each large tensor of a batch loop (an image block's samples,
+// decoded inputs, responses) is zero-filled page by page again: on the image study that was 11
+// million minor page faults and a fifth of the CPU time in the kernel. Keep freed memory for
+// reuse instead (up to 1 GiB above the heap's top before trimming); the resident set grows by
+// ~10%. docs/performance.md ("CNN") has the measurement.
+void ReuseFreedMemory() {
+  constexpr int kOneGiB = 1 << 30;
+  mallopt(M_MMAP_THRESHOLD, kOneGiB);
+  mallopt(M_TRIM_THRESHOLD, kOneGiB);
+  mallopt(M_TOP_PAD, 64 << 20);
 }
 
 // One line: the first line of the message, or a TorchScript model's own error line (MessageLine).
@@ -119,6 +133,7 @@ int Program::Main(int argc, char** argv) {
   const bool reports = world.rank() == 0;
   InstallInterruptHandlers();  // Ctrl-C and SIGTERM: exit 130 / 143, no partial output
   SetThreads(world);
+  ReuseFreedMemory();
   try {
     app_.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -147,6 +147,39 @@ TEST(LfaLoss, TheCompositionsOwnSolutionIsTheMinimum) {
 }
 
 
+// Gradient matching evaluates from the precomputed mean m and spread of the pulled-back gradients:
+// E_pi ||J - w||^2 = E_pi ||J - m||^2 + ||m - w||^2. Checked against the direct weighted mean over
+// the evaluator's own samples, with the pull-back written out by hand (identity for the Gaussian,
+// x (.) s on the scale path with baseline 0), stated and unstated slopes alike.
+TEST(LfaLoss, GradientMatchingEqualsTheDirectWeightedMeanOverTheSamples) {
+  const int64_t n = 3, d = 4;
+  Oracle oracle(AnalyticModel::Logistic(test::RandomNormal({d}, 21), 0.4));
+  const PointBatch points = MakePointBatch(test::RandomUniform({n, d}, 0.2, 1.0, 22), 23);
+  const torch::Tensor targets = Targets(0, n);
+  const torch::Tensor slope = test::RandomNormal({n, d}, 24);
+  torch::Tensor unstated = torch::zeros({n, d}, torch::kBool);
+  unstated.index_put_({0, 1}, true);
+  unstated.index_put_({2, 3}, true);
+  for (const std::string method : {"smoothgrad", "integrated_gradients"}) {
+    const auto evaluation = DefaultRegistry().Build(RecipeSpec(method, {.samples = 50}));
+    const LfaLossEvaluator evaluator(oracle, *evaluation, points, targets);
+    const LocalProblem& problem = evaluator.problem();
+    const torch::Tensor w_stated = method == "smoothgrad" ? slope : slope * points.flat;
+    const torch::Tensor total = problem.weights.sum(1);
+    const torch::Tensor mean = (problem.responses * problem.weights.unsqueeze(2)).sum(1) /
+                               total.unsqueeze(1);
+    for (const bool with_unstated : {false, true}) {
+      const torch::Tensor w = with_unstated ? torch::where(unstated, mean, w_stated) : w_stated;
+      const torch::Tensor direct =
+          ((problem.responses - w.unsqueeze(1)).square().sum(2) * problem.weights).sum(1) / total;
+      const torch::Tensor loss = with_unstated ? evaluator.Evaluate(slope, unstated)
+                                               : evaluator.Evaluate(slope);
+      EXPECT_TRUE(AllClose(loss, direct, 1e-12 * (1 + test::MaxAbs(direct))))
+          << method << (with_unstated ? " with unstated slopes" : "");
+    }
+  }
+}
+
 // f(x) = sigmoid(a.x + c) is in G for the logistic surrogate: the clime+logistic explanation is f
 // itself, so its LFA loss is 0 over every neighbourhood, with every loss (delta responses too).
 TEST(LfaLoss, ALogisticExplanationOfALogisticModelHasZeroLossEverywhere) {
