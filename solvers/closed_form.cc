@@ -219,8 +219,9 @@ FitResult WeightedFitResult(const torch::Tensor& beta, const NormalSystems& syst
 FitResult WeightedLeastSquares(const torch::Tensor& x, const torch::Tensor& w,
                                const torch::Tensor& y, bool intercept,
                                const ClosedFormOptions& options) {
-  // On the samples' device, for all points at once: the normal equations of z = [x, 1] by one
-  // batched product, A = Z'WZ and c = Z'Wy. On the host: the small p x p systems. Then one step
+  // On the samples' device, for all points at once: the normal equations of z = [x, 1],
+  // A = Z'WZ and c = Z'Wy, by one batched product (fused loops on the CPU, FusedNormalEquations).
+  // On the host: the small p x p systems. Then one step
   // of iterative refinement with the residual computed from the data (not from the rounded normal
   // matrix): the semi-normal-equations fix that brings the accuracy of ill-conditioned fits (LIME
   // kernels spanning many magnitudes) close to a QR solve. Diagnostics: SSE from the weighted
