@@ -1,6 +1,7 @@
 #include "framework/oracle.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <new>
 #include <optional>
@@ -56,6 +57,9 @@ std::string DtypeName(torch::ScalarType dtype) {
 // The first row of `values` [n, ...] holding a non-finite value, or -1.
 int64_t FirstNonFiniteRow(const torch::Tensor& values) {
   if (!values.is_floating_point() || values.numel() == 0) return -1;
+  // Fast path, one reduction and no [n, ...] bool tensor: a finite sum has finite terms (an inf
+  // or NaN term makes it inf or NaN); a sum that overflows falls through to the exact search.
+  if (std::isfinite(values.sum().item<double>())) return -1;
   const torch::Tensor finite = torch::isfinite(values).reshape({values.size(0), -1}).all(1);
   if (finite.all().item<bool>()) return -1;
   return torch::logical_not(finite).nonzero()[0][0].item<int64_t>();

@@ -105,18 +105,135 @@ torch::Tensor Project(const torch::Tensor& zw_t, const torch::Tensor& v) {
   return torch::bmm(zw_t, v.unsqueeze(2)).squeeze(2);
 }
 
+// The CPU form of the products below, fused into loops over contiguous float64 data: no
+// [N, S, p] copies of z and zW (tens of MB per block, each mapped and cleared afresh) and no GEMM
+// of 24 x 24 results (ATLAS copies its operands into blocks first). The sums run over the samples
+// in order, so they differ from the GEMM's in the last bits only.
+class FusedNormalEquations {
+ public:
+  FusedNormalEquations(const torch::Tensor& x, const torch::Tensor& w, bool intercept)
+      : x_(x.contiguous()), w_(w.contiguous()), n_(x.size(0)), s_(x.size(1)), d_(x.size(2)),
+        p_(d_ + (intercept ? 1 : 0)), intercept_(intercept) {}
+
+  static bool Applies(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& y) {
+    for (const torch::Tensor* t : {&x, &w, &y})
+      if (!t->device().is_cpu() || t->scalar_type() != torch::kDouble) return false;
+    return true;
+  }
+
+  // A_i = sum_k w_k z_k z_k' (the upper triangle, mirrored): [N, p, p].
+  torch::Tensor Matrices() const {
+    torch::Tensor a = torch::zeros({n_, p_, p_}, torch::kDouble);
+    double* out = a.data_ptr<double>();
+    at::parallel_for(0, n_, 1, [&](int64_t begin, int64_t end) {
+      std::vector<double> z(static_cast<size_t>(p_), 1.0);
+      for (int64_t i = begin; i < end; ++i) {
+        double* ai = out + i * p_ * p_;
+        for (int64_t k = 0; k < s_; ++k) {
+          const double wk = Row(i, k, z.data());
+          for (int64_t r = 0; r < p_; ++r) {
+            const double wr = z[r] * wk;
+            double* row = ai + r * p_;
+            for (int64_t c = r; c < p_; ++c) row[c] += wr * z[c];
+          }
+        }
+        for (int64_t r = 0; r < p_; ++r)
+          for (int64_t c = 0; c < r; ++c) ai[r * p_ + c] = ai[c * p_ + r];
+      }
+    });
+    return a;
+  }
+
+  // Z'W v per point for v [N, S]: [N, p].
+  torch::Tensor Project(const torch::Tensor& v) const {
+    const torch::Tensor vc = v.contiguous();
+    const double* in = vc.data_ptr<double>();
+    torch::Tensor c = torch::zeros({n_, p_}, torch::kDouble);
+    double* out = c.data_ptr<double>();
+    at::parallel_for(0, n_, 1, [&](int64_t begin, int64_t end) {
+      std::vector<double> z(static_cast<size_t>(p_), 1.0);
+      for (int64_t i = begin; i < end; ++i) {
+        for (int64_t k = 0; k < s_; ++k) {
+          const double wv = Row(i, k, z.data()) * in[i * s_ + k];
+          for (int64_t r = 0; r < p_; ++r) out[i * p_ + r] += z[r] * wv;
+        }
+      }
+    });
+    return c;
+  }
+
+  // y - Z beta per point: [N, S].
+  torch::Tensor Residual(const torch::Tensor& y, const torch::Tensor& beta) const {
+    const torch::Tensor yc = y.contiguous(), bc = beta.contiguous();
+    const double* ys = yc.data_ptr<double>();
+    const double* bs = bc.data_ptr<double>();
+    const double* xs = x_.data_ptr<double>();
+    torch::Tensor r = torch::empty({n_, s_}, torch::kDouble);
+    double* out = r.data_ptr<double>();
+    at::parallel_for(0, n_, 1, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) {
+        const double* b = bs + i * p_;
+        for (int64_t k = 0; k < s_; ++k) {
+          const double* xk = xs + (i * s_ + k) * d_;
+          double fit = 0;
+          for (int64_t j = 0; j < d_; ++j) fit += xk[j] * b[j];
+          if (intercept_) fit += b[d_];
+          out[i * s_ + k] = ys[i * s_ + k] - fit;
+        }
+      }
+    });
+    return r;
+  }
+
+ private:
+  // Copies z_k = [x_k, 1] of point i into z (its last entry stays 1) and returns w_k.
+  double Row(int64_t i, int64_t k, double* z) const {
+    const double* xk = x_.data_ptr<double>() + (i * s_ + k) * d_;
+    for (int64_t j = 0; j < d_; ++j) z[j] = xk[j];
+    return w_.data_ptr<double>()[i * s_ + k];
+  }
+
+  torch::Tensor x_, w_;
+  int64_t n_, s_, d_, p_;
+  bool intercept_;
+};
+
+// Diagnostics from the final residual r: SSE = mean_w r², SST = mean_w y² - (mean_w y)².
+FitResult WeightedFitResult(const torch::Tensor& beta, const NormalSystems& systems,
+                            const torch::Tensor& w, const torch::Tensor& y, const torch::Tensor& r) {
+  const torch::Tensor total = w.sum(1).clamp_min(1e-300);
+  const torch::Tensor yy = (w * y * y).sum(1) / total, wy = (w * y).sum(1) / total;
+  const torch::Tensor sse = (w * r * r).sum(1) / total;
+  const torch::Tensor sst = (yy - wy * wy).clamp_min(0);
+  FitResult result;
+  result.params = beta;
+  result.ridge = systems.ridge().to(w.device());
+  result.iterations = torch::zeros({w.size(0)}, torch::kLong);
+  result.loss = sse;
+  result.r2 = R2(sse, sst, yy);
+  return result;
+}
+
 }  // namespace
 
 FitResult WeightedLeastSquares(const torch::Tensor& x, const torch::Tensor& w,
                                const torch::Tensor& y, bool intercept,
                                const ClosedFormOptions& options) {
-  // On the samples' device, for all points at once: the normal equations of z = [x, 1] by one
-  // batched product, A = Z'WZ and c = Z'Wy. On the host: the small p x p systems. Then one step
+  // On the samples' device, for all points at once: the normal equations of z = [x, 1],
+  // A = Z'WZ and c = Z'Wy, by one batched product (fused loops on the CPU, FusedNormalEquations).
+  // On the host: the small p x p systems. Then one step
   // of iterative refinement with the residual computed from the data (not from the rounded normal
   // matrix): the semi-normal-equations fix that brings the accuracy of ill-conditioned fits (LIME
   // kernels spanning many magnitudes) close to a QR solve. Diagnostics: SSE from the weighted
   // residuals (the expansion through the normal equations would lose the small losses of
   // near-exact fits to cancellation), SST = y'Wy - (1'Wy)^2 / 1'W1.
+  if (FusedNormalEquations::Applies(x, w, y)) {
+    const FusedNormalEquations fused(x, w, intercept);
+    const NormalSystems systems(fused.Matrices(), options);
+    torch::Tensor beta = systems.Solve(fused.Project(y));
+    beta += systems.Solve(fused.Project(fused.Residual(y, beta)));
+    return WeightedFitResult(beta, systems, w, y, fused.Residual(y, beta));
+  }
   const int64_t n = x.size(0), s = x.size(1);
   const torch::Tensor z =
       intercept ? torch::cat({x, torch::ones({n, s, 1}, x.options())}, 2) : x;
@@ -125,18 +242,7 @@ FitResult WeightedLeastSquares(const torch::Tensor& x, const torch::Tensor& w,
   torch::Tensor beta = systems.Solve(Project(zw_t, y));
   const auto residual = [&] { return y - torch::bmm(z, beta.unsqueeze(2)).squeeze(2); };
   beta += systems.Solve(Project(zw_t, residual()));
-  const torch::Tensor r = residual();
-  const torch::Tensor total = w.sum(1).clamp_min(1e-300);
-  const torch::Tensor yy = (w * y * y).sum(1) / total, wy = (w * y).sum(1) / total;
-  const torch::Tensor sse = (w * r * r).sum(1) / total;
-  const torch::Tensor sst = (yy - wy * wy).clamp_min(0);
-  FitResult result;
-  result.params = beta;
-  result.ridge = systems.ridge().to(x.device());
-  result.iterations = torch::zeros({n}, torch::kLong);
-  result.loss = sse;
-  result.r2 = R2(sse, sst, yy);
-  return result;
+  return WeightedFitResult(beta, systems, w, y, residual());
 }
 
 FitResult ClosedFormSolver::Fit(const LocalProblem& problem, const Surrogate& surrogate) const {

@@ -73,6 +73,19 @@ TEST(OracleGuards, NonFiniteModelOutputsAreRefusedWithTheirRow) {
   EXPECT_EQ(oracle.queries(), 0) << "a refused batch is not counted";
 }
 
+// The check starts with one sum (a finite sum has finite terms): finite values whose float32 sum
+// overflows must still pass (the exact row search decides), and +inf with -inf (a NaN sum) must not.
+TEST(OracleGuards, FiniteValuesWhoseSumOverflowsAreAcceptedAndOppositeInfinitiesRefused) {
+  Oracle oracle(SumModel(torch::kFloat32));
+  torch::Tensor x = torch::zeros({4, 3}, torch::kDouble);
+  x.select(1, 0).fill_(3e38);  // finite in float32, as is each row's sum; the sum of all is not
+  EXPECT_EQ(oracle.Values(x, Targets(0, 4)).size(0), 4);
+  torch::Tensor y = torch::zeros({4, 3}, torch::kDouble);
+  y[1][0] = std::numeric_limits<double>::infinity();
+  y[2][2] = -std::numeric_limits<double>::infinity();
+  EXPECT_THAT(InvalidInputMessage([&] { oracle.Values(y, Targets(0, 4)); }), HasSubstr("row 1"));
+}
+
 TEST(OracleGuards, GradientsOfIntegerOutputsAreRefusedNotZero) {
   auto model = std::make_shared<AnalyticModel>(
       std::vector<int64_t>{3},

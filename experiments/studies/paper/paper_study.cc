@@ -20,6 +20,7 @@
 #include "experiments/parallel/unit_gather.h"
 #include "experiments/report/progress.h"
 #include "experiments/studies/common/study_output.h"
+#include "experiments/studies/common/unit_threads.h"
 #include "experiments/studies/paper/plots.h"
 #include "experiments/studies/paper/released.h"
 #include "experiments/studies/paper/report.h"
@@ -63,8 +64,10 @@ void CheckOutputDirectory(const std::string& out) {
   CheckOutputPath(probe.File("exp1.csv"));
 }
 
-// This rank's block of the paper's models, computed in order (progress on stderr from rank 0).
-// A model's computation depends on the settings and its names only, never on the rank.
+// This rank's block of the paper's models (progress on stderr from rank 0), computed
+// concurrently on this process's intra-op thread budget, one model per worker, each on one
+// LibTorch thread (unit_threads.h). A model's computation depends on the settings and its names
+// only, never on the rank or on the threads; the results come back in model order.
 std::vector<PaperModelResults> RunModelShard(const PaperRunSettings& settings, const Shard& mine,
                                              const Communicator& world) {
   const auto& models = PaperModels();
@@ -76,12 +79,14 @@ std::vector<PaperModelResults> RunModelShard(const PaperRunSettings& settings, c
   }
   Progress progress(label, mine.size(),
                     world.rank() == 0 ? 0.0 : std::numeric_limits<double>::infinity());
-  std::vector<PaperModelResults> results;
-  for (int64_t m = mine.begin; m < mine.end; ++m) {
-    const auto& [dataset, model] = models[static_cast<size_t>(m)];
-    results.push_back(RunPaperModel(settings, dataset, model));
-    progress.Update(m + 1 - mine.begin);
-  }
+  std::vector<PaperModelResults> results(static_cast<size_t>(mine.size()));
+  RunUnitsOnThreads(
+      mine.size(),
+      [&](int64_t u) {
+        const auto& [dataset, model] = models[static_cast<size_t>(mine.begin + u)];
+        results[static_cast<size_t>(u)] = RunPaperModel(settings, dataset, model);
+      },
+      [&](int64_t done) { progress.Update(done); });
   progress.Finish();
   return results;
 }

@@ -23,6 +23,13 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
 check "reproduce runs" "$lfa" reproduce paper --data-dir "$LFA_DATA_DIR" --out "$out" --samples 300 --seed 1
+# The models run concurrently, one per intra-op thread of the budget, each on one thread: the
+# tables must not depend on the budget (a run with one thread computes the models in turn).
+LFA_NUM_THREADS=1 "$lfa" reproduce paper --data-dir "$LFA_DATA_DIR" --out "$out/one_thread" \
+  --samples 300 --seed 1 2> /dev/null
+for f in exp1 exp1b exp2 exp3 nfl convergence; do
+  check "$f.csv does not depend on the thread count" cmp -s "$out/$f.csv" "$out/one_thread/$f.csv"
+done
 for f in exp1 exp1b exp2 exp3 nfl report; do
   ext=csv; [ "$f" = report ] && ext=md
   check "$f.$ext written" test -s "$out/$f.$ext"
