@@ -234,6 +234,12 @@ FitResult WeightedLeastSquares(const torch::Tensor& x, const torch::Tensor& w,
     beta += systems.Solve(fused.Project(fused.Residual(y, beta)));
     return WeightedFitResult(beta, systems, w, y, fused.Residual(y, beta));
   }
+  return BatchedWeightedLeastSquares(x, w, y, intercept, options);
+}
+
+FitResult BatchedWeightedLeastSquares(const torch::Tensor& x, const torch::Tensor& w,
+                                      const torch::Tensor& y, bool intercept,
+                                      const ClosedFormOptions& options) {
   const int64_t n = x.size(0), s = x.size(1);
   const torch::Tensor z =
       intercept ? torch::cat({x, torch::ones({n, s, 1}, x.options())}, 2) : x;

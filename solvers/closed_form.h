@@ -53,4 +53,11 @@ FitResult WeightedLeastSquares(const torch::Tensor& x, const torch::Tensor& w,
                                const torch::Tensor& y, bool intercept,
                                const ClosedFormOptions& options = {});
 
+// The same fit by batched tensor products (torch::bmm) on any device: what WeightedLeastSquares
+// runs off the CPU, where it cannot use its fused CPU loops. Exposed so that the CPU tests cover
+// the form CUDA runs; results agree with WeightedLeastSquares' to rounding.
+FitResult BatchedWeightedLeastSquares(const torch::Tensor& x, const torch::Tensor& w,
+                                      const torch::Tensor& y, bool intercept,
+                                      const ClosedFormOptions& options = {});
+
 }  // namespace lfa
