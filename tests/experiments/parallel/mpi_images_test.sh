@@ -93,16 +93,18 @@ else
     "exit $code; output $( [ -e bad ] && echo exists || echo absent )" "$(cat bad.err)"
 fi
 
-# A rank killed mid-study: rank 0 computes cnn and rank 1 mlp; rank 0's first progress line on cnn
-# says that both ranks are past the first collective, and rank 1 cannot leave before rank 0 has
-# gathered and written, so the kill lands mid-study whatever the machine's load. (mpirun itself in
-# the background, not run_ranks: its children are the ranks.) More samples make the window wider.
+# A rank killed mid-study: rank 0 loads both models first (two "test accuracy" lines), then rank 0
+# computes cnn and rank 1 mlp, each loading its model again (one line each). A third line says
+# that the ranks are past the loading step, and rank 1 cannot leave before rank 0 has gathered and
+# written (seconds later, with 100 samples), so the kill lands mid-study whatever the machine's
+# load. (Progress lines are no signal: a fast step prints none. mpirun itself in the background,
+# not run_ranks: its children are the ranks.)
 "$mpirun" --oversubscribe -n 2 "$lfa" study images --models cnn,mlp --points 2 --samples 100 \
   --noisy-copies 2 --heatmap-images 1 --fashion-mnist "$fashion" --out killed > killed.out 2> killed.err &
 launcher=$!
 victim=""
-for _ in $(seq 1 3000); do  # up to 5 minutes for rank 0 to start on cnn
-  if tr '\r' '\n' < killed.err | grep -q 'study images cnn: explain'; then
+for _ in $(seq 1 6000); do  # up to 5 minutes for the models to load
+  if [ "$(grep -c 'test accuracy' killed.err)" -ge 3 ]; then
     for pid in $(pgrep -P "$launcher"); do
       if tr '\0' '\n' < "/proc/$pid/environ" 2> /dev/null | grep -q '^OMPI_COMM_WORLD_RANK=1$'; then
         victim=$pid
@@ -111,7 +113,7 @@ for _ in $(seq 1 3000); do  # up to 5 minutes for rank 0 to start on cnn
     break
   fi
   kill -0 "$launcher" 2> /dev/null || break
-  sleep 0.1
+  sleep 0.05
 done
 [ -n "$victim" ] && kill -9 "$victim"
 wait "$launcher"
