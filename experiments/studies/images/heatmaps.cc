@@ -17,6 +17,13 @@ std::string MontageTitle(const std::string& method) {
   return it == short_names.end() ? method : it->second;
 }
 
+std::vector<ExplainedMap> MontageMaps(const std::vector<ExplainedMap>& maps, int64_t count) {
+  std::vector<ExplainedMap> kept;
+  for (const ExplainedMap& x : maps)
+    kept.push_back({x.name, x.maps.slice(0, 0, std::min(count, x.maps.size(0))).clone()});
+  return kept;
+}
+
 std::vector<std::string> WriteImageStudyMontages(const std::string& out, const std::string& model,
                                                  const torch::Tensor& images,
                                                  const std::vector<ExplainedMap>& maps,

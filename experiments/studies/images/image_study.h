@@ -31,8 +31,13 @@
 //   report.md    the tables, the montages, and what they show
 // Runs show progress on stderr; each file is written atomically when its part is done.
 //
+// `mpirun -n K lfa study images ...` shards the models over the ranks (a contiguous block of
+// --models each; ranks beyond the model count stay idle); rank 0 gathers every model's results,
+// draws the montages and writes every file: the CSVs and PNGs of one process, byte for byte
+// (docs/scaling.md). A model the cache lacks is trained by rank 0 before the others load it.
+//
 // The study is four steps, one file each: run.h computes (per model: maps, metrics, the
-// no-free-lunch matrix, montages via heatmaps.h) into the typed results of results.h; tables.h
+// no-free-lunch matrix, the montages' maps) into the typed results of results.h; tables.h
 // writes the CSVs and report.h the report from those results; verdicts.h computes every sentence
 // of the report that states a finding from the numbers it talks about.
 //

@@ -4,13 +4,14 @@
 
 #include "experiments/command/flags.h"
 #include "experiments/io/text.h"
+#include "experiments/parallel/process_group.h"
 #include "experiments/studies/images/image_study.h"
 #include "framework/errors.h"
 
 namespace lfa {
 namespace {
 
-class ImageStudyCommand : public Command {
+class ImageStudyCommand : public Command, public ShardsAcrossRanks {
  public:
   std::string name() const override { return "images"; }
   std::string description() const override {

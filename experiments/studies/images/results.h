@@ -12,7 +12,9 @@
 //   cam_smoothing_difference  max |smoothgradcampp - gradcampp| / max |gradcampp| over the maps,
 //            for models with CAMs;
 //   nfl_sweep  with --nfl-samples only: the matrix again at each sample count, its sampled rows
-//            re-explained with that many samples (NflSweepPoint, nfl.h).
+//            re-explained with that many samples (NflSweepPoint, nfl.h);
+//   montage_maps  every method's maps of the first --heatmap-images images (heatmaps.h), from
+//            which the writing rank draws the montages (their files: montages).
 //
 //   ImageStudyResults results = ...;                       // from RunImageStudy's compute step
 //   const NflMatrix& m = results.models[0].nfl;
@@ -30,6 +32,7 @@
 #include <vector>
 
 #include "experiments/studies/common/study_models.h"
+#include "experiments/studies/images/heatmaps.h"
 #include "experiments/studies/images/image_study.h"
 #include "metrics/summary.h"
 
@@ -95,6 +98,7 @@ struct ImageModelResult {
   double nfl_columns_seconds = 0.0;      // building the matrix's columns (samples, model queries)
   std::optional<double> cam_smoothing_difference;  // models with CAMs only
   std::vector<std::string> montages;               // paths relative to the output directory
+  std::vector<ExplainedMap> montage_maps;  // the montages' maps: first heatmap_images images
 };
 
 struct ImageStudyResults {

@@ -216,8 +216,7 @@ ImageModelResult StudyImageModel(const ImageStudyOptions& options, const Fashion
   const torch::Tensor* plain = FindMaps(maps, "gradcampp");
   const torch::Tensor* smooth = FindMaps(maps, "smoothgradcampp");
   if (plain && smooth) result.cam_smoothing_difference = MaxRelativeDifference(*smooth, *plain);
-  result.montages =
-      WriteImageStudyMontages(options.out, architecture, images, maps, options.heatmap_images);
+  result.montage_maps = MontageMaps(maps, options.heatmap_images);
   return result;
 }
 

@@ -1,7 +1,8 @@
 // The image study's compute step: for one zoo model, explain the study's images with every method,
 // score each map with the faithfulness metrics, evaluate every linear explanation over every
-// composition of the no-free-lunch matrix, and draw the montages. Returns typed results
-// (results.h); writing tables and the report is someone else's job (tables.h, report.h).
+// composition of the no-free-lunch matrix, and keep the maps the montages need. Returns typed
+// results (results.h); writing tables, montages and the report is someone else's job (tables.h,
+// heatmaps.h, report.h).
 //
 // The set-up a run shares across models (the images, the settings the report states) comes from
 // NewImageStudyResults; each model then adds one ImageModelResult:
@@ -34,8 +35,8 @@ namespace lfa {
 // blur, the share of the images at the baseline. `images` [N, C, H, W] float64.
 ImageStudyResults NewImageStudyResults(const ImageStudyOptions& options, const torch::Tensor& images);
 
-// Everything the study computes for zoo model `architecture`; montages go to
-// options.out/heatmaps/ (which must exist).
+// Everything the study computes for zoo model `architecture`; writes no file (the montages' maps
+// come back in montage_maps).
 ImageModelResult StudyImageModel(const ImageStudyOptions& options, const FashionMnist& data,
                                  const torch::Tensor& images, const std::string& architecture);
 
