@@ -21,19 +21,8 @@ mpirun="${3:-mpirun}"
 case "$lfa" in /*) ;; *) lfa="$PWD/$lfa" ;; esac
 case "$make_model" in /*) ;; *) make_model="$PWD/$make_model" ;; esac
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/lfa-mpi-test.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 2
-
-# Open MPI refuses to start as root unless told that it is meant.
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export LFA_NUM_THREADS=1 OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE
-run_ranks() { local k="$1"; shift; "$mpirun" --oversubscribe -n "$k" "$lfa" "$@"; }
-
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok:      $1"; }
-fail() { failed=$((failed + 1)); echo "FAILED:  $1"; shift; for line in "$@"; do echo "         $line"; done; }
+source "$(dirname "$0")/mpi_test_lib.sh"
+mpi_test_work_directory explain
 
 "$make_model" model.pt || { echo "FAILED:  lfa_test_model could not write model.pt"; exit 1; }
 # 700 points in [-1, 1]^5: three steps of 256 points, so 3 ranks get 256, 256 and 188.

@@ -14,41 +14,13 @@
 # "N passed, M failed" and exits non-zero when any case failed.
 set -uo pipefail
 
-if [ $# -lt 1 ] || [ ! -x "$1" ]; then
-  echo "usage: $0 path/to/lfa [mpirun]" >&2
-  exit 2
-fi
-lfa="$1"
-mpirun="${2:-mpirun}"
-case "$lfa" in /*) ;; *) lfa="$PWD/$lfa" ;; esac
-if ! command -v "$mpirun" > /dev/null 2>&1; then
-  echo "skipped: no '$mpirun'"
-  echo "0 passed, 0 failed, 1 skipped"
-  exit 0
-fi
-fashion="${LFA_FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}"
-if [ ! -e "$fashion/train-images-idx3-ubyte.gz" ] && [ ! -e "$fashion/train-images-idx3-ubyte" ]; then
-  echo "skipped: Fashion-MNIST not found in '$fashion'"
-  echo "0 passed, 0 failed, 1 skipped"
-  exit 0
-fi
-
-work="$(mktemp -d "${TMPDIR:-/tmp}/lfa-mpi-images-test.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 2
-
-# Open MPI refuses to start as root unless told that it is meant.
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export LFA_NUM_THREADS=1 OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE
+source "$(dirname "$0")/mpi_test_lib.sh"
+mpi_test_arguments "$@"
+mpi_test_need_mpirun
+mpi_test_need_fashion_mnist
+mpi_test_work_directory images
 common=(study images --models cnn,mlp --points 2 --samples 10 --noisy-copies 2 --heatmap-images 1
         --fashion-mnist "$fashion")
-
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok:      $1"; }
-fail() { failed=$((failed + 1)); echo "FAILED:  $1"; shift; for line in "$@"; do echo "         $line"; done; }
-
-run_ranks() { local k="$1"; shift; "$mpirun" --oversubscribe -n "$k" "$lfa" "$@"; }
 
 # same_files DIR: DIR holds plain/'s CSVs and montages, byte for byte; prints the first difference.
 same_files() {
@@ -102,20 +74,8 @@ fi
 "$mpirun" --oversubscribe -n 2 "$lfa" study images --models cnn,mlp --points 2 --samples 100 \
   --noisy-copies 2 --heatmap-images 1 --fashion-mnist "$fashion" --out killed > killed.out 2> killed.err &
 launcher=$!
-victim=""
-for _ in $(seq 1 6000); do  # up to 5 minutes for the models to load
-  if [ "$(grep -c 'test accuracy' killed.err)" -ge 3 ]; then
-    for pid in $(pgrep -P "$launcher"); do
-      if tr '\0' '\n' < "/proc/$pid/environ" 2> /dev/null | grep -q '^OMPI_COMM_WORLD_RANK=1$'; then
-        victim=$pid
-      fi
-    done
-    break
-  fi
-  kill -0 "$launcher" 2> /dev/null || break
-  sleep 0.05
-done
-[ -n "$victim" ] && kill -9 "$victim"
+models_loaded() { [ "$(grep -c 'test accuracy' killed.err)" -ge 3 ]; }
+kill_rank_once "$launcher" 1 6000 0.05 models_loaded  # up to 5 minutes for the models to load
 wait "$launcher"
 code=$?
 if [ -n "$victim" ] && [ "$code" -ne 0 ] && [ ! -e killed ]; then

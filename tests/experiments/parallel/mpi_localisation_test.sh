@@ -12,41 +12,13 @@
 # non-zero when any case failed.
 set -uo pipefail
 
-if [ $# -lt 1 ] || [ ! -x "$1" ]; then
-  echo "usage: $0 path/to/lfa [mpirun]" >&2
-  exit 2
-fi
-lfa="$1"
-mpirun="${2:-mpirun}"
-case "$lfa" in /*) ;; *) lfa="$PWD/$lfa" ;; esac
-if ! command -v "$mpirun" > /dev/null 2>&1; then
-  echo "skipped: no '$mpirun'"
-  echo "0 passed, 0 failed, 1 skipped"
-  exit 0
-fi
-fashion="${LFA_FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}"
-if [ ! -e "$fashion/train-images-idx3-ubyte.gz" ] && [ ! -e "$fashion/train-images-idx3-ubyte" ]; then
-  echo "skipped: Fashion-MNIST not found in '$fashion'"
-  echo "0 passed, 0 failed, 1 skipped"
-  exit 0
-fi
-
-work="$(mktemp -d "${TMPDIR:-/tmp}/lfa-mpi-localisation-test.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 2
-
-# Open MPI refuses to start as root unless told that it is meant.
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export LFA_NUM_THREADS=1 OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE
+source "$(dirname "$0")/mpi_test_lib.sh"
+mpi_test_arguments "$@"
+mpi_test_need_mpirun
+mpi_test_need_fashion_mnist
+mpi_test_work_directory localisation
 common=(study localisation --tasks control --points 10 --samples 4 --epochs 1
         --cache-dir "$work/cache" --fashion-mnist "$fashion")
-
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok:      $1"; }
-fail() { failed=$((failed + 1)); echo "FAILED:  $1"; shift; for line in "$@"; do echo "         $line"; done; }
-
-run_ranks() { local k="$1"; shift; "$mpirun" --oversubscribe -n "$k" "$lfa" "$@"; }
 
 if ! run_ranks 2 "${common[@]}" --out ranks-2 2> ranks-2.err; then
   fail "mpirun -n 2 exits 0" "$(tail -3 ranks-2.err)"

@@ -12,35 +12,16 @@
 # Ends with "N passed, M failed" and exits non-zero when any case failed.
 set -uo pipefail
 
-if [ $# -lt 1 ] || [ ! -x "$1" ]; then
-  echo "usage: $0 path/to/lfa [mpirun]" >&2
-  exit 2
-fi
-lfa="$1"
-mpirun="${2:-mpirun}"
-case "$lfa" in /*) ;; *) lfa="$PWD/$lfa" ;; esac
+source "$(dirname "$0")/mpi_test_lib.sh"
+mpi_test_arguments "$@"
 if [ -z "${LFA_DATA_DIR:-}" ] || [ ! -d "$LFA_DATA_DIR/lfa-paper" ]; then
-  echo "skipped: LFA_DATA_DIR not set (or lacks lfa-paper/): lfa reproduce paper needs the paper's data"
-  echo "0 passed, 0 failed, 1 skipped"
-  exit 0
+  mpi_test_skip "LFA_DATA_DIR not set (or lacks lfa-paper/): lfa reproduce paper needs the paper's data"
 fi
 data="$(cd "$LFA_DATA_DIR" && pwd)"
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/lfa-mpi-reproduce-test.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 2
-
-# Open MPI refuses to start as root unless told that it is meant.
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export LFA_NUM_THREADS=1 OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE
+mpi_test_work_directory reproduce
 common=(reproduce paper --data-dir "$data" --samples 50 --seed 1)
-run_ranks() { local k="$1"; shift; "$mpirun" --oversubscribe -n "$k" "$lfa" "$@"; }
 tables="exp1 exp1b exp2 exp3 nfl convergence"
-
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok:      $1"; }
-fail() { failed=$((failed + 1)); echo "FAILED:  $1"; shift; for line in "$@"; do echo "         $line"; done; }
 
 # same_tables DIR: every CSV of DIR has the bytes of plain/'s; prints the first difference.
 same_tables() {
@@ -63,20 +44,8 @@ fi
 # background, not run_ranks: its children are the ranks.)
 "$mpirun" --oversubscribe -n 2 "$lfa" "${common[@]}" --out killed > killed.out 2> killed.err &
 launcher=$!
-victim=""
-for _ in $(seq 1 6000); do  # up to 10 minutes for rank 0 to finish its first model
-  if tr '\r' '\n' < killed.err | grep -q ' 1/4 '; then
-    for pid in $(pgrep -P "$launcher"); do
-      if tr '\0' '\n' < "/proc/$pid/environ" 2> /dev/null | grep -q '^OMPI_COMM_WORLD_RANK=1$'; then
-        victim=$pid
-      fi
-    done
-    break
-  fi
-  kill -0 "$launcher" 2> /dev/null || break
-  sleep 0.1
-done
-[ -n "$victim" ] && kill -9 "$victim"
+first_model_done() { tr '\r' '\n' < killed.err | grep -q ' 1/4 '; }
+kill_rank_once "$launcher" 1 6000 0.1 first_model_done  # up to 10 minutes for rank 0 to finish its first model
 wait "$launcher"
 code=$?
 if [ -n "$victim" ] && [ "$code" -ne 0 ] && [ ! -e killed ]; then

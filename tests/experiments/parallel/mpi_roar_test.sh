@@ -15,41 +15,16 @@
 # Ends with "N passed, M failed" and exits non-zero when any case failed.
 set -uo pipefail
 
-if [ $# -lt 1 ] || [ ! -x "$1" ]; then
-  echo "usage: $0 path/to/lfa [mpirun]" >&2
-  exit 2
-fi
-lfa="$1"
-mpirun="${2:-mpirun}"
-case "$lfa" in /*) ;; *) lfa="$PWD/$lfa" ;; esac
-if ! command -v "$mpirun" > /dev/null 2>&1; then
-  echo "skipped: no '$mpirun'"
-  echo "0 passed, 0 failed, 1 skipped"
-  exit 0
-fi
-fashion="${LFA_FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}"
-if [ ! -e "$fashion/train-images-idx3-ubyte.gz" ] && [ ! -e "$fashion/train-images-idx3-ubyte" ]; then
-  echo "skipped: Fashion-MNIST not found in '$fashion'"
-  echo "0 passed, 0 failed, 1 skipped"
-  exit 0
-fi
+source "$(dirname "$0")/mpi_test_lib.sh"
+mpi_test_arguments "$@"
+mpi_test_need_mpirun
+mpi_test_need_fashion_mnist
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/lfa-mpi-roar-test.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 2
-
-# Open MPI refuses to start as root unless told that it is meant.
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export LFA_NUM_THREADS=1 OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE
+mpi_test_work_directory roar
 common=(study roar --train-subset 600 --test-subset 100 --epochs 1 --retrains 2 --fractions 0.5
         --methods gradient,random --removal mean --fashion-mnist "$fashion")
 units=12  # 1 unmodified + 2 methods x 2 modes = 5 cells x 2 retrains, and 2 leakage fits
 outputs="roar.csv runs.csv leakage.csv report.md"
-
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok:      $1"; }
-fail() { failed=$((failed + 1)); echo "FAILED:  $1"; shift; for line in "$@"; do echo "         $line"; done; }
 
 # same_tables DIR: roar.csv and leakage.csv have the bytes of plain/'s, runs.csv too but for its
 # seconds column; prints the first difference.
@@ -88,20 +63,8 @@ done
 "$mpirun" --oversubscribe -n 2 "$lfa" "${common[@]}" --out killed --cache-dir cache-killed \
   > killed.out 2> killed.err &
 launcher=$!
-victim=""
-for _ in $(seq 1 6000); do  # up to 10 minutes for the first round
-  if [ "$(finished killed)" -ge 1 ]; then
-    for pid in $(pgrep -P "$launcher"); do
-      if tr '\0' '\n' < "/proc/$pid/environ" 2> /dev/null | grep -q '^OMPI_COMM_WORLD_RANK=1$'; then
-        victim=$pid
-      fi
-    done
-    break
-  fi
-  kill -0 "$launcher" 2> /dev/null || break
-  sleep 0.05
-done
-[ -n "$victim" ] && kill -9 "$victim"
+first_round_journaled() { [ "$(finished killed)" -ge 1 ]; }
+kill_rank_once "$launcher" 1 6000 0.05 first_round_journaled  # up to 10 minutes for the first round
 wait "$launcher"
 code=$?
 kept="$(finished killed)"
