@@ -6,7 +6,8 @@
 #   fuzz/run.sh 300 csv         # only csv_fuzzer, five minutes
 #
 # Each target first replays its regression inputs (fuzz/regressions/<target>/, crashes found
-# before, now fixed), then fuzzes from the committed seeds (fuzz/corpus/<target>/, never written)
+# before, now fixed), then fuzzes from its seeds (fuzz/corpus/<target>/, never written). The IDX
+# inputs are binary, so fuzz/idx_seeds.sh writes its seeds and regressions into the build folder.
 # plus a working corpus in the build folder (LFA_FUZZ_BUILD_DIR, default ./build-fuzz), which keeps
 # what earlier runs found. A crash is saved as build-fuzz/artifacts/<target>-crash-<sha1>;
 # docs/testing.md says how to reproduce it and turn it into a regression test.
@@ -46,6 +47,11 @@ failed=0
 for target in "${targets[@]}"; do
   binary="$build/fuzz/${target}_fuzzer"
   regressions="$root/fuzz/regressions/$target"
+  if [ "$target" = idx ]; then  # binary: written by idx_seeds.sh, not committed
+    regressions="$build/regressions/idx"
+    rm -rf "$regressions"
+    "$root/fuzz/idx_seeds.sh" regressions "$regressions"
+  fi
   if [ -d "$regressions" ] && [ -n "$(ls -A "$regressions")" ]; then
     if ! "$binary" "$regressions"/* > "$build/fuzz-$target-regressions.log" 2>&1; then
       tail -n 40 "$build/fuzz-$target-regressions.log" >&2
@@ -55,6 +61,12 @@ for target in "${targets[@]}"; do
     fi
   fi
   work="$build/corpus/$target"
+  seeds="$root/fuzz/corpus/$target"
+  if [ "$target" = idx ]; then
+    seeds="$build/seeds/idx"
+    rm -rf "$seeds"
+    "$root/fuzz/idx_seeds.sh" seeds "$seeds"
+  fi
   mkdir -p "$work" "$build/artifacts"
   dict=()
   [ -f "$root/fuzz/dict/$target.dict" ] && dict=(-dict="$root/fuzz/dict/$target.dict")
@@ -63,7 +75,7 @@ for target in "${targets[@]}"; do
   status=0
   "$binary" -max_total_time="$seconds" -max_len="$(max_len "$target")" -timeout=10 \
     -rss_limit_mb=2048 -print_final_stats=1 "${dict[@]}" \
-    -artifact_prefix="$build/artifacts/$target-" "$work" "$root/fuzz/corpus/$target" \
+    -artifact_prefix="$build/artifacts/$target-" "$work" "$seeds" \
     > "$log" 2>&1 || status=$?
   elapsed=$(( $(date +%s) - start ))
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
@@ -71,7 +83,7 @@ for target in "${targets[@]}"; do
   done_line=$(grep -E '^Done [0-9]+ runs in [0-9]+ second' "$log" | tail -n 1 || true)
   if [ "$status" -eq 0 ]; then
     echo "fuzz $target: ${done_line:-Done ? runs}"
-    echo "fuzz $target: clean, ${runs:-?} executions in ${elapsed} s of wall time (corpus: $(ls "$work" | wc -l) found + $(ls "$root/fuzz/corpus/$target" | wc -l) seeds)"
+    echo "fuzz $target: clean, ${runs:-?} executions in ${elapsed} s of wall time (corpus: $(ls "$work" | wc -l) found + $(ls "$seeds" | wc -l) seeds)"
     passed=$((passed + 1))
   else
     tail -n 60 "$log" >&2

@@ -158,7 +158,7 @@ TEST_F(IdxTest, TruncatedDataNamesThePath) {
   ExpectReadFails(Path("cut.gz"), "truncated");
 }
 
-// Found by fuzz/idx_fuzzer (fuzz/regressions/idx/declares_116_gb.idx): a 21-byte file whose header
+// Found by fuzz/idx_fuzzer (declares_116_gb.idx in fuzz/idx_seeds.sh): a 21-byte file whose header
 // declares 16909824 x 575 x 12 bytes (116 GB) made ReadIdx allocate them all before reading, and
 // fail with the allocator's message (or abort under AddressSanitizer) instead of naming the file.
 TEST_F(IdxTest, AHeaderThatPromisesTerabytesIsTruncatedNotAllocated) {
@@ -170,7 +170,7 @@ TEST_F(IdxTest, AHeaderThatPromisesTerabytesIsTruncatedNotAllocated) {
 
 // Dimensions whose product does not fit in 64 bits (2^31 - 1 cubed, times 8 bytes) are refused
 // before any arithmetic on them overflows. So are sizes whose product overflows around a size 0
-// (found by fuzz/idx_fuzzer: fuzz/regressions/idx/zero_size_*_overflowing_sizes.idx): the tensor
+// (found by fuzz/idx_fuzzer: zero_size_*_overflowing_sizes.idx in fuzz/idx_seeds.sh): the tensor
 // holds no value, but LibTorch's strides and allocation check overflow with its own message,
 // naming no file, when the tensor is created or sliced.
 TEST_F(IdxTest, DimensionsWhoseProductOverflowsAreRefused) {
