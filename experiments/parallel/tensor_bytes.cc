@@ -50,6 +50,16 @@ int64_t ByteReader::Integer() {
   return value;
 }
 
+int64_t ByteReader::Count() {
+  const int64_t count = Integer();
+  if (count < 0 || static_cast<uint64_t>(count) > bytes_.size() - offset_) {
+    std::string message = "tensor bytes: implausible list length ";
+    message += std::to_string(count);
+    throw std::runtime_error(message);
+  }
+  return count;
+}
+
 double ByteReader::Double() {
   double value = 0.0;
   Raw(&value, sizeof(value));

@@ -13,12 +13,17 @@
 //   int64_t q = in.Integer();
 //   torch::Tensor a = in.Tensor();     // equal to `attributions`, on the CPU
 //
+// Lists travel as their length, then each item: out.List(rows, [&](const Row& r) { ... }) and
+// in.List<Row>([&] { return ReadRow(in); }); in.Count() reads a length on its own and refuses a
+// negative one or one the remaining bytes cannot hold.
+//
 // WARNING: read in exactly the order written; the reader checks lengths (a short or garbled buffer
 // throws std::runtime_error) but not the meaning of the fields.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <torch/types.h>
 
@@ -31,6 +36,12 @@ class ByteWriter {
   void Text(const std::string& text);
   // Any dtype, any device; an undefined tensor is written as such.
   void Tensor(const torch::Tensor& tensor);
+  // items.size(), then write_item(item) for each item (which writes it into this writer).
+  template <typename Item, typename WriteItem>
+  void List(const std::vector<Item>& items, WriteItem write_item) {
+    Integer(static_cast<int64_t>(items.size()));
+    for (const Item& item : items) write_item(item);
+  }
   const std::string& bytes() const { return bytes_; }
 
  private:
@@ -45,6 +56,17 @@ class ByteReader {
   double Double();
   std::string Text();
   torch::Tensor Tensor();
+  // A list's length: std::runtime_error when negative or above the bytes left (each item takes at
+  // least one byte), so a garbled length cannot start a huge loop.
+  int64_t Count();
+  // A list written by ByteWriter::List: Count(), then read_item() that many times.
+  template <typename Item, typename ReadItem>
+  std::vector<Item> List(ReadItem read_item) {
+    const int64_t count = Count();
+    std::vector<Item> items;
+    for (int64_t i = 0; i < count; ++i) items.push_back(read_item());
+    return items;
+  }
   bool done() const { return offset_ == bytes_.size(); }
 
  private:

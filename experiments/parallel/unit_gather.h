@@ -41,8 +41,7 @@ namespace lfa {
 template <typename Unit, typename Encode>
 std::string EncodeUnits(const std::vector<Unit>& units, Encode encode) {
   ByteWriter out;
-  out.Integer(static_cast<int64_t>(units.size()));
-  for (const Unit& unit : units) encode(out, unit);
+  out.List(units, [&](const Unit& unit) { encode(out, unit); });
   return out.bytes();
 }
 
@@ -51,9 +50,7 @@ std::string EncodeUnits(const std::vector<Unit>& units, Encode encode) {
 template <typename Unit, typename Decode>
 void DecodeUnits(const std::string& bytes, Decode decode, std::vector<Unit>* units) {
   ByteReader in(bytes);
-  const int64_t count = in.Integer();
-  if (count < 0 || static_cast<uint64_t>(count) > bytes.size())
-    throw std::runtime_error("unit gather: implausible unit count in a rank's buffer");
+  const int64_t count = in.Count();
   for (int64_t i = 0; i < count; ++i) units->push_back(decode(in));
   if (!in.done()) throw std::runtime_error("unit gather: trailing bytes after a rank's units");
 }

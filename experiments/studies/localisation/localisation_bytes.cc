@@ -1,7 +1,6 @@
 #include "experiments/studies/localisation/localisation_bytes.h"
 
 #include <cstdint>
-#include <stdexcept>
 
 namespace lfa {
 
@@ -18,8 +17,7 @@ void EncodeMethodMaskScores(ByteWriter& out, const std::vector<MethodScores>& sc
 }
 
 std::vector<MethodScores> DecodeMethodMaskScores(ByteReader& in) {
-  const int64_t count = in.Integer();
-  if (count < 0) throw std::runtime_error("localisation bytes: negative mask count");
+  const int64_t count = in.Count();
   std::vector<MethodScores> scores;
   for (int64_t i = 0; i < count; ++i) {
     MethodScores& method = scores.emplace_back();

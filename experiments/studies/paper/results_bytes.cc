@@ -1,54 +1,35 @@
 #include "experiments/studies/paper/results_bytes.h"
 
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace lfa {
-namespace {
-
-template <typename Row, typename WriteRow>
-void WriteRows(ByteWriter& out, const std::vector<Row>& rows, WriteRow write_row) {
-  out.Integer(static_cast<int64_t>(rows.size()));
-  for (const Row& row : rows) write_row(row);
-}
-
-template <typename Row, typename ReadRow>
-std::vector<Row> ReadRows(ByteReader& in, ReadRow read_row) {
-  const int64_t count = in.Integer();
-  if (count < 0) throw std::runtime_error("paper results bytes: negative row count");
-  std::vector<Row> rows;
-  for (int64_t i = 0; i < count; ++i) rows.push_back(read_row());
-  return rows;
-}
-
-}  // namespace
 
 void EncodePaperModelResults(ByteWriter& out, const PaperModelResults& m) {
   out.Text(m.dataset);
   out.Text(m.model);
   out.Integer(m.points);
   out.Integer(m.features);
-  WriteRows(out, m.exp1, [&](const ClassicVsLfa& r) {
+  out.List(m.exp1, [&](const ClassicVsLfa& r) {
     out.Text(r.classic); out.Text(r.lfa); out.Double(r.l1_mean); out.Double(r.cosine_mean);
   });
-  WriteRows(out, m.exp1b, [&](const LimitStep& r) {
+  out.List(m.exp1b, [&](const LimitStep& r) {
     out.Text(r.sweep); out.Double(r.value); out.Double(r.l1_median); out.Double(r.cosine_median);
   });
-  WriteRows(out, m.exp2, [&](const Recovery& r) {
+  out.List(m.exp2, [&](const Recovery& r) {
     out.Text(r.source); out.Text(r.method); out.Text(r.reference);
     out.Double(r.l1_mean); out.Double(r.cosine_mean);
   });
-  WriteRows(out, m.exp3, [&](const PerturbationResult& r) {
+  out.List(m.exp3, [&](const PerturbationResult& r) {
     out.Text(r.method); out.Text(r.ranking); out.Text(r.perturbation); out.Integer(r.k);
     out.Double(r.mean); out.Double(r.sem);
   });
-  WriteRows(out, m.nfl, [&](const NflCell& r) {
+  out.List(m.nfl, [&](const NflCell& r) {
     out.Text(r.explainer); out.Text(r.neighbourhood); out.Text(r.loss);
     out.Integer(r.logistic ? 1 : 0); out.Double(r.mean); out.Double(r.sem);
   });
-  WriteRows(out, m.convergence, [&](const ConvergenceResult& r) {
+  out.List(m.convergence, [&](const ConvergenceResult& r) {
     out.Text(r.method); out.Text(r.reference); out.Integer(r.samples);
     out.Double(r.l1_mean); out.Double(r.cosine_mean);
   });
@@ -61,36 +42,36 @@ PaperModelResults DecodePaperModelResults(ByteReader& in) {
   m.model = in.Text();
   m.points = in.Integer();
   m.features = in.Integer();
-  m.exp1 = ReadRows<ClassicVsLfa>(in, [&] {
+  m.exp1 = in.List<ClassicVsLfa>([&] {
     ClassicVsLfa r;
     r.classic = in.Text(); r.lfa = in.Text(); r.l1_mean = in.Double(); r.cosine_mean = in.Double();
     return r;
   });
-  m.exp1b = ReadRows<LimitStep>(in, [&] {
+  m.exp1b = in.List<LimitStep>([&] {
     LimitStep r;
     r.sweep = in.Text(); r.value = in.Double(); r.l1_median = in.Double();
     r.cosine_median = in.Double();
     return r;
   });
-  m.exp2 = ReadRows<Recovery>(in, [&] {
+  m.exp2 = in.List<Recovery>([&] {
     Recovery r;
     r.source = in.Text(); r.method = in.Text(); r.reference = in.Text();
     r.l1_mean = in.Double(); r.cosine_mean = in.Double();
     return r;
   });
-  m.exp3 = ReadRows<PerturbationResult>(in, [&] {
+  m.exp3 = in.List<PerturbationResult>([&] {
     PerturbationResult r;
     r.method = in.Text(); r.ranking = in.Text(); r.perturbation = in.Text(); r.k = in.Integer();
     r.mean = in.Double(); r.sem = in.Double();
     return r;
   });
-  m.nfl = ReadRows<NflCell>(in, [&] {
+  m.nfl = in.List<NflCell>([&] {
     NflCell r;
     r.explainer = in.Text(); r.neighbourhood = in.Text(); r.loss = in.Text();
     r.logistic = in.Integer() != 0, r.mean = in.Double(); r.sem = in.Double();
     return r;
   });
-  m.convergence = ReadRows<ConvergenceResult>(in, [&] {
+  m.convergence = in.List<ConvergenceResult>([&] {
     ConvergenceResult r;
     r.method = in.Text(); r.reference = in.Text(); r.samples = in.Integer();
     r.l1_mean = in.Double(); r.cosine_mean = in.Double();

@@ -1,6 +1,5 @@
 #include "experiments/studies/roar/roar_bytes.h"
 
-#include <stdexcept>
 #include <utility>
 
 namespace lfa {
@@ -33,8 +32,7 @@ RoarRun DecodeRoarRun(ByteReader& in) {
 }
 
 void EncodeRoarPlan(ByteWriter& out, const RoarPlan& plan) {
-  out.Integer(static_cast<int64_t>(plan.units.size()));
-  for (const int64_t unit : plan.units) out.Integer(unit);
+  out.List(plan.units, [&](int64_t unit) { out.Integer(unit); });
   out.Integer(static_cast<int64_t>(plan.orders.size()));
   for (const auto& [method, order] : plan.orders) {
     out.Text(method);
@@ -44,11 +42,8 @@ void EncodeRoarPlan(ByteWriter& out, const RoarPlan& plan) {
 
 RoarPlan DecodeRoarPlan(ByteReader& in) {
   RoarPlan plan;
-  const int64_t units = in.Integer();
-  if (units < 0) throw std::runtime_error("roar plan bytes: negative unit count");
-  for (int64_t i = 0; i < units; ++i) plan.units.push_back(in.Integer());
-  const int64_t orders = in.Integer();
-  if (orders < 0) throw std::runtime_error("roar plan bytes: negative ranking count");
+  plan.units = in.List<int64_t>([&] { return in.Integer(); });
+  const int64_t orders = in.Count();
   for (int64_t i = 0; i < orders; ++i) {
     std::string method = in.Text();
     plan.orders[std::move(method)] = in.Tensor();

@@ -1,6 +1,6 @@
 // The unit gather: doubles travel bit for bit, rank 0 gets every rank's units in rank order (for
 // every K, equal to the list one process computes), the other ranks send theirs and get nothing,
-// and a garbled buffer is an error.
+// and a garbled buffer is an error. Lists written by ByteWriter::List read back as they were.
 
 #include <cmath>
 #include <cstdint>
@@ -36,6 +36,32 @@ TEST(TensorBytesTest, DoublesRoundTripBitForBit) {
   for (const double value : values) EXPECT_TRUE(SameBits(in.Double(), value)) << value;
   EXPECT_TRUE(in.done());
   EXPECT_THROW(in.Double(), std::runtime_error);
+}
+
+TEST(TensorBytesTest, ListsRoundTripAndAGarbledLengthIsRefused) {
+  const std::vector<std::vector<std::string>> lists = {{"a", ""}, {}, {"bc"}};
+  ByteWriter out;
+  out.List(lists, [&](const std::vector<std::string>& list) {
+    out.List(list, [&](const std::string& text) { out.Text(text); });
+  });
+  ByteReader in(out.bytes());
+  EXPECT_EQ(in.List<std::vector<std::string>>([&] {
+    return in.List<std::string>([&] { return in.Text(); });
+  }), lists);
+  EXPECT_TRUE(in.done());
+
+  for (const int64_t length : {int64_t{-1}, int64_t{9}}) {  // 9: more items than bytes left
+    ByteWriter garbled;
+    garbled.Integer(length);
+    garbled.Integer(0);  // 8 bytes after the length
+    ByteReader back(garbled.bytes());
+    EXPECT_THROW(back.Count(), std::runtime_error) << length;
+  }
+  ByteWriter eight;
+  eight.Integer(8);
+  eight.Integer(0);
+  ByteReader back(eight.bytes());
+  EXPECT_EQ(back.Count(), 8);  // as many items as bytes left: possible, so accepted
 }
 
 // A unit's result: a function of its global index only, as a sharded study's must be.
