@@ -76,15 +76,7 @@ fi
 launcher=$!
 models_loaded() { [ "$(grep -c 'test accuracy' killed.err)" -ge 3 ]; }
 kill_rank_once "$launcher" 1 6000 0.05 models_loaded  # up to 5 minutes for the models to load
-wait "$launcher"
-code=$?
-if [ -n "$victim" ] && [ "$code" -ne 0 ] && [ ! -e killed ]; then
-  pass "a rank killed mid-study: exit $code, no output directory"
-else
-  fail "a rank killed mid-study: non-zero exit, no output directory" \
-    "rank 1 pid '${victim}', exit $code, output $( [ -e killed ] && ls -A killed || echo absent)" \
-    "$(tr '\r' '\n' < killed.err | tail -3)"
-fi
+expect_killed_job_left_no_directory "$launcher" killed killed.err
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -46,15 +46,7 @@ fi
 launcher=$!
 first_model_done() { tr '\r' '\n' < killed.err | grep -q ' 1/4 '; }
 kill_rank_once "$launcher" 1 6000 0.1 first_model_done  # up to 10 minutes for rank 0 to finish its first model
-wait "$launcher"
-code=$?
-if [ -n "$victim" ] && [ "$code" -ne 0 ] && [ ! -e killed ]; then
-  pass "a rank killed mid-study: exit $code, no output directory"
-else
-  fail "a rank killed mid-study: non-zero exit, no output directory" \
-    "rank 1 pid '${victim}', exit $code, output $( [ -e killed ] && ls -A killed || echo absent)" \
-    "$(tr '\r' '\n' < killed.err | tail -3)"
-fi
+expect_killed_job_left_no_directory "$launcher" killed killed.err
 
 # --- identical bytes for 1, 2 and 3 ranks (the 2-rank run is the killed study's rerun) ----------
 

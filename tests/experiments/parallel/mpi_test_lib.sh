@@ -9,6 +9,7 @@
 #   run_ranks 2 study roar ... --out x      # mpirun --oversubscribe -n 2 lfa ...
 #   pass "what held"; fail "what should have held" "detail line" ...
 #   kill_rank_once "$launcher" 1 6000 0.05 some_condition   # sets `victim`
+#   expect_killed_job_left_no_directory "$launcher" killed killed.err
 #
 # Open MPI refuses to start as root unless told that it is meant (the two OMPI_ variables); every
 # rank runs one LibTorch thread, and OpenMP's idle threads sleep instead of spinning.
@@ -80,4 +81,20 @@ kill_rank_once() {
     sleep "$pause"
   done
   if [ -n "$victim" ]; then kill -9 "$victim"; fi
+}
+
+# expect_killed_job_left_no_directory LAUNCHER OUT ERR: waits for the job kill_rank_once struck;
+# passes when a rank was killed, the job exited non-zero and its output directory OUT does not
+# exist; otherwise fails with the rank, the exit code, what OUT holds and ERR's last lines.
+expect_killed_job_left_no_directory() {
+  local launcher="$1" out="$2" err="$3" code
+  wait "$launcher"
+  code=$?
+  if [ -n "$victim" ] && [ "$code" -ne 0 ] && [ ! -e "$out" ]; then
+    pass "a rank killed mid-study: exit $code, no output directory"
+  else
+    fail "a rank killed mid-study: non-zero exit, no output directory" \
+      "rank 1 pid '${victim}', exit $code, output $( [ -e "$out" ] && ls -A "$out" || echo absent)" \
+      "$(tr '\r' '\n' < "$err" | tail -3)"
+  fi
 }
