@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <ATen/Parallel.h>
+
 #include "framework/errors.h"
 
 namespace lfa {
@@ -28,7 +30,8 @@ int64_t LfaExplainer::BlockPoints(Oracle& oracle, const PointBatch& points) cons
   const int64_t rows = oracle.BatchRows(points.input_shape, kind);
   const int64_t d = neighbourhood_->Dimension(points.input_shape);
   const int64_t values = samples_ * std::max<int64_t>({points.flat.size(1), d, 1});
-  return std::max<int64_t>(1, std::min(rows / samples_, kMaxChunkValues / values));
+  const int64_t threads = at::get_num_threads();
+  return std::max<int64_t>(1, std::min(std::max(rows / samples_, threads), kMaxChunkValues / values));
 }
 
 Explanation LfaExplainer::Explain(Oracle& oracle, const PointBatch& points,

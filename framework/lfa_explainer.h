@@ -7,9 +7,11 @@
 //     Solver.Fit           -> attributions (the surrogate's weights), intercepts, diagnostics
 //                             (normal equations on device, p x p solves on the host)
 // Points go through in blocks of BlockPoints(): as many points as fill one Oracle batch of this
-// model and query kind (at least one; the Oracle splits a point's samples when they exceed its
-// batch), so the block's samples, inputs and responses stay a cache-sized working set on the CPU
-// and a bounded share of memory on a GPU, whatever N and S are. The block layout does not change
+// model and query kind (the Oracle splits a point's samples when they exceed its batch), so the
+// block's samples, inputs and responses stay a cache-sized working set on the CPU and a bounded
+// share of memory on a GPU, whatever N and S are. A block holds at least one point per intra-op
+// thread while kMaxChunkValues allows: the per-point fits (a 785 x 785 system per image for
+// C-LIME) run one point per thread, so a one-point block would leave the other cores idle. The block layout does not change
 // results: every draw is keyed by (seed, point, sample) (framework/counter_random.h).
 //
 //   auto explainer = std::make_shared<LfaExplainer>("kernelshap_gm",
