@@ -121,10 +121,18 @@ class FusedNormalEquations {
     return true;
   }
 
-  // A_i = sum_k w_k z_k z_k' (the upper triangle, mirrored): [N, p, p].
+  // A_i = sum_k w_k z_k z_k' (the upper triangle, mirrored): [N, p, p]. Large systems (C-LIME on
+  // images: p = 785) take Eigen's cache-blocked rank update instead of the row loop, which streams
+  // the whole p x p matrix through memory once per sample.
   torch::Tensor Matrices() const {
     torch::Tensor a = torch::zeros({n_, p_, p_}, torch::kDouble);
     double* out = a.data_ptr<double>();
+    if (p_ >= kBlockedFromParameters && NonNegativeWeights()) {
+      at::parallel_for(0, n_, 1, [&](int64_t begin, int64_t end) {
+        for (int64_t i = begin; i < end; ++i) BlockedMatrix(i, out + i * p_ * p_);
+      });
+      return a;
+    }
     at::parallel_for(0, n_, 1, [&](int64_t begin, int64_t end) {
       std::vector<double> z(static_cast<size_t>(p_), 1.0);
       for (int64_t i = begin; i < end; ++i) {
@@ -186,6 +194,28 @@ class FusedNormalEquations {
   }
 
  private:
+  // From this many parameters on, Matrices() uses BlockedMatrix (bench/: at p = 785 the blocked
+  // update is 5x faster than the row loop; at the tabular p = 24 the row loop is as fast).
+  static constexpr int64_t kBlockedFromParameters = 64;
+
+  bool NonNegativeWeights() const { return w_.numel() == 0 || w_.min().item<double>() >= 0; }
+
+  // A_i = Zs'Zs with Zs = diag(sqrt w) Z, by a symmetric rank update (the lower triangle, then
+  // mirrored), into `a` (p x p, zeroed; symmetric, so its storage order does not matter).
+  void BlockedMatrix(int64_t i, double* a) const {
+    using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    const Eigen::Map<const RowMajor> x(x_.data_ptr<double>() + i * s_ * d_, s_, d_);
+    const Eigen::Map<const Eigen::VectorXd> w(w_.data_ptr<double>() + i * s_, s_);
+    const Eigen::VectorXd root = w.cwiseSqrt();
+    Eigen::MatrixXd zs(s_, p_);
+    zs.leftCols(d_) = root.asDiagonal() * x;
+    if (intercept_) zs.col(d_) = root;
+    Eigen::Map<Eigen::MatrixXd> result(a, p_, p_);
+    result.selfadjointView<Eigen::Lower>().rankUpdate(zs.transpose());
+    for (int64_t c = 1; c < p_; ++c)
+      for (int64_t r = 0; r < c; ++r) result(r, c) = result(c, r);
+  }
+
   // Copies z_k = [x_k, 1] of point i into z (its last entry stays 1) and returns w_k.
   double Row(int64_t i, int64_t k, double* z) const {
     const double* xk = x_.data_ptr<double>() + (i * s_ + k) * d_;
@@ -212,6 +242,59 @@ FitResult WeightedFitResult(const torch::Tensor& beta, const NormalSystems& syst
   result.loss = sse;
   result.r2 = R2(sse, sst, yy);
   return result;
+}
+
+// The gradient-matching fit of float64 CPU problems in two passes over each point's gradients J
+// [S, d] and no temporaries: the weighted mean m (the coefficients), then the loss
+// mean_w ||J_k - m||² and the energy mean_w ||J_k||² together. The tensor form
+// (BatchedGradientMatchFit) makes about seven passes and five [N, S, d] temporaries (6 MB each per
+// Fashion-MNIST image). Returns false, leaving `result` alone, for other devices and dtypes.
+bool FusedGradientMatch(const LocalProblem& problem, FitResult* result) {
+  const torch::Tensor& jac = problem.responses;
+  const torch::Tensor& weights = problem.weights;
+  for (const torch::Tensor* t : {&jac, &weights})
+    if (!t->device().is_cpu() || t->scalar_type() != torch::kDouble) return false;
+  const torch::Tensor j = jac.contiguous(), w = weights.contiguous();
+  const int64_t n = j.size(0), s = j.size(1), d = j.size(2);
+  torch::Tensor loss = torch::empty({n}, torch::kDouble);
+  torch::Tensor energy = torch::empty({n}, torch::kDouble);
+  const torch::Tensor params = result->params;  // [N, p], contiguous; the first d columns
+  const int64_t p = params.size(1);
+  const double* js = j.data_ptr<double>();
+  const double* ws = w.data_ptr<double>();
+  double* mean_out = params.data_ptr<double>();
+  double* loss_out = loss.data_ptr<double>();
+  double* energy_out = energy.data_ptr<double>();
+  at::parallel_for(0, n, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      const double* ji = js + i * s * d;
+      const double* wi = ws + i * s;
+      double* m = mean_out + i * p;
+      double total = 0;
+      for (int64_t k = 0; k < s; ++k) {
+        total += wi[k];
+        for (int64_t c = 0; c < d; ++c) m[c] += wi[k] * ji[k * d + c];
+      }
+      total = std::max(total, 1e-300);
+      for (int64_t c = 0; c < d; ++c) m[c] /= total;
+      double spread = 0, norm = 0;
+      for (int64_t k = 0; k < s; ++k) {
+        double row_spread = 0, row_norm = 0;
+        for (int64_t c = 0; c < d; ++c) {
+          const double v = ji[k * d + c];
+          row_spread += (v - m[c]) * (v - m[c]);
+          row_norm += v * v;
+        }
+        spread += wi[k] * row_spread;
+        norm += wi[k] * row_norm;
+      }
+      loss_out[i] = spread / total;
+      energy_out[i] = norm / total;
+    }
+  });
+  result->loss = loss;
+  result->r2 = R2(loss, energy, energy);
+  return true;
 }
 
 }  // namespace
@@ -251,26 +334,30 @@ FitResult BatchedWeightedLeastSquares(const torch::Tensor& x, const torch::Tenso
   return WeightedFitResult(beta, systems, w, y, residual());
 }
 
+FitResult GradientMatchFit(const LocalProblem& problem, int64_t parameters) {
+  FitResult result = ZeroFitResult(problem.points(), parameters, problem.responses.device());
+  if (FusedGradientMatch(problem, &result)) return result;
+  return BatchedGradientMatchFit(problem, parameters);
+}
+
+FitResult BatchedGradientMatchFit(const LocalProblem& problem, int64_t parameters) {
+  FitResult result = ZeroFitResult(problem.points(), parameters, problem.responses.device());
+  const torch::Tensor w = problem.weights.unsqueeze(2);
+  const torch::Tensor total_weight = problem.weights.sum(1).clamp_min(1e-300);
+  const torch::Tensor mean = (problem.responses * w).sum(1) / total_weight.unsqueeze(1);
+  const torch::Tensor energy = (problem.responses.square() * w).sum({1, 2}) / total_weight;
+  result.params.slice(1, 0, problem.dimension()).copy_(mean);
+  result.loss = ((problem.responses - mean.unsqueeze(1)).square() * w).sum({1, 2}) / total_weight;
+  result.r2 = R2(result.loss, energy, energy);
+  return result;
+}
+
 FitResult ClosedFormSolver::Fit(const LocalProblem& problem, const Surrogate& surrogate) const {
   if (!surrogate.is_linear())
     Fail("closed_form solver: surrogate '", surrogate.type(),
          "' is not linear in its parameters; use solver 'ceres' or 'auto'");
-  const int64_t n = problem.points();
-  FitResult result;
-  if (problem.response == LocalProblem::Response::kGradients) {
-    // w = weighted mean of J; loss = weighted mean of ||J - w||^2; R² uncentred
-    // (see local_problem.h).
-    const torch::Tensor w = problem.weights.unsqueeze(2);
-    const torch::Tensor total_weight = problem.weights.sum(1).clamp_min(1e-300);
-    const torch::Tensor mean = (problem.responses * w).sum(1) / total_weight.unsqueeze(1);
-    const torch::Tensor energy = (problem.responses.square() * w).sum({1, 2}) / total_weight;
-    result = ZeroFitResult(n, surrogate.NumParameters(problem.dimension()),
-                           problem.responses.device());
-    result.params.slice(1, 0, problem.dimension()).copy_(mean);
-    result.loss = ((problem.responses - mean.unsqueeze(1)).square() * w).sum({1, 2}) / total_weight;
-    result.r2 = R2(result.loss, energy, energy);
-    return result;
-  }
+  if (problem.response == LocalProblem::Response::kGradients)
+    return GradientMatchFit(problem, surrogate.NumParameters(problem.dimension()));
   return WeightedLeastSquares(problem.xi, problem.weights, problem.responses,
                               surrogate.intercept(), options_);
 }

@@ -60,4 +60,13 @@ FitResult BatchedWeightedLeastSquares(const torch::Tensor& x, const torch::Tenso
                                       const torch::Tensor& y, bool intercept,
                                       const ClosedFormOptions& options = {});
 
+// The gradient-matching fit (LocalProblem::Response::kGradients, a linear surrogate): the
+// coefficients are the weighted mean m of the pulled-back gradients J (the rest of the `parameters`
+// zero), loss = mean_w ||J - m||², R² uncentred (local_problem.h). Float64 CPU problems go
+// through two fused passes per point; everything else through BatchedGradientMatchFit.
+FitResult GradientMatchFit(const LocalProblem& problem, int64_t parameters);
+
+// The same fit by tensor operations on any device (what CUDA runs), exposed for the CPU tests.
+FitResult BatchedGradientMatchFit(const LocalProblem& problem, int64_t parameters);
+
 }  // namespace lfa

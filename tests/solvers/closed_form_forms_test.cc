@@ -2,7 +2,12 @@
 // loops WeightedLeastSquares runs on float64 CPU samples, and the batched products it runs on
 // every other device (BatchedWeightedLeastSquares, called here on the CPU so that the form CUDA
 // runs is covered without a GPU). Both must recover an exact linear model, satisfy the normal
-// equations Z'W(y - Z beta) = 0 on noisy data, and agree with each other to rounding.
+// equations Z'W(y - Z beta) = 0 on noisy data, and agree with each other to rounding, with 7
+// features (the row loop) and with 70 (the fused form's blocked rank update, from 64 parameters).
+// The same for the two forms of the gradient-matching fit (GradientMatchFit, fused on the CPU, and
+// BatchedGradientMatchFit, the tensor form CUDA runs).
+#include <tuple>
+
 #include <gtest/gtest.h>
 #include <torch/types.h>
 
@@ -16,7 +21,7 @@ using test::AllClose;
 using test::RandomNormal;
 using test::RandomUniform;
 
-constexpr int64_t kPoints = 5, kSamples = 200, kDims = 7;
+constexpr int64_t kPoints = 5, kSamples = 200;
 
 // z = [x, 1] or x.
 torch::Tensor DesignOf(const torch::Tensor& x, bool intercept) {
@@ -24,10 +29,11 @@ torch::Tensor DesignOf(const torch::Tensor& x, bool intercept) {
   return torch::cat({x, torch::ones({x.size(0), x.size(1), 1}, x.options())}, 2);
 }
 
-class ClosedFormForms : public ::testing::TestWithParam<bool> {};
+// (intercept, features)
+class ClosedFormForms : public ::testing::TestWithParam<std::tuple<bool, int64_t>> {};
 
 TEST_P(ClosedFormForms, BothRecoverAnExactLinearModel) {
-  const bool intercept = GetParam();
+  const auto [intercept, kDims] = GetParam();
   const torch::Tensor x = RandomNormal({kPoints, kSamples, kDims}, 1);
   const torch::Tensor w = RandomUniform({kPoints, kSamples}, 0.1, 2.0, 2);
   const torch::Tensor beta = RandomNormal({kPoints, kDims + (intercept ? 1 : 0)}, 3);
@@ -42,7 +48,7 @@ TEST_P(ClosedFormForms, BothRecoverAnExactLinearModel) {
 }
 
 TEST_P(ClosedFormForms, AgreeOnNoisyDataAndSatisfyTheNormalEquations) {
-  const bool intercept = GetParam();
+  const auto [intercept, kDims] = GetParam();
   const torch::Tensor x = RandomNormal({kPoints, kSamples, kDims}, 4);
   const torch::Tensor w = RandomUniform({kPoints, kSamples}, 0.0, 1.0, 5);
   const torch::Tensor y = x.sum(2).sin() + 0.3 * RandomNormal({kPoints, kSamples}, 6);
@@ -62,7 +68,57 @@ TEST_P(ClosedFormForms, AgreeOnNoisyDataAndSatisfyTheNormalEquations) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(WithAndWithoutIntercept, ClosedFormForms, ::testing::Bool());
+// Negative weights (a kernel may give them) cannot take the square roots of the blocked update:
+// the fused form falls back to its row loop and still agrees with the batched products.
+TEST(ClosedFormForms, NegativeWeightsTakeTheRowLoopAndAgree) {
+  const torch::Tensor x = RandomNormal({2, kSamples, 70}, 7);
+  torch::Tensor w = RandomUniform({2, kSamples}, 0.5, 1.5, 8);
+  w[0][3] = -0.25;
+  const torch::Tensor y = x.sum(2).cos() + 0.1 * RandomNormal({2, kSamples}, 9);
+  const ClosedFormOptions no_ridge{.ridge = 0.0};
+  const FitResult fused = WeightedLeastSquares(x, w, y, true, no_ridge);
+  const FitResult batched = BatchedWeightedLeastSquares(x, w, y, true, no_ridge);
+  EXPECT_TRUE(AllClose(fused.params, batched.params, 1e-9));
+  EXPECT_TRUE(AllClose(fused.loss, batched.loss, 1e-12));
+}
+
+INSTANTIATE_TEST_SUITE_P(InterceptAndFeatures, ClosedFormForms,
+                         ::testing::Combine(::testing::Bool(), ::testing::Values(7, 70)));
+
+// A gradient-matching problem: J [N, S, d] (the responses), weights [N, S].
+LocalProblem GradientProblem(const torch::Tensor& jac, const torch::Tensor& w) {
+  return {LocalProblem::Response::kGradients, torch::zeros_like(jac), w, jac};
+}
+
+TEST(GradientMatchForms, ConstantGradientsAreMatchedExactly) {
+  // J_k = g for every sample: the mean is g, the loss 0 and R² 1, in both forms; an intercept
+  // parameter (the fourth) stays 0.
+  const torch::Tensor g = RandomNormal({3, 1, 6}, 10);
+  const torch::Tensor jac = g.expand({3, 40, 6}).contiguous();
+  const torch::Tensor w = RandomUniform({3, 40}, 0.1, 2.0, 11);
+  for (const FitResult& fit : {GradientMatchFit(GradientProblem(jac, w), 7),
+                               BatchedGradientMatchFit(GradientProblem(jac, w), 7)}) {
+    EXPECT_TRUE(AllClose(fit.params.slice(1, 0, 6), g.squeeze(1), 1e-14));
+    EXPECT_TRUE(AllClose(fit.params.select(1, 6), torch::zeros({3}, torch::kDouble), 0.0));
+    EXPECT_TRUE(AllClose(fit.loss, torch::zeros({3}, torch::kDouble), 1e-28));
+    EXPECT_TRUE(AllClose(fit.r2, torch::ones({3}, torch::kDouble), 1e-14));
+  }
+}
+
+TEST(GradientMatchForms, AgreeAndSplitTheEnergyIntoMeanAndSpread) {
+  // E_w||J||² = ||m||² + E_w||J - m||²: the loss is the energy the mean does not explain.
+  const torch::Tensor jac = RandomNormal({4, 300, 9}, 12) + 0.5;
+  const torch::Tensor w = RandomUniform({4, 300}, 0.0, 1.0, 13);
+  const FitResult fused = GradientMatchFit(GradientProblem(jac, w), 9);
+  const FitResult batched = BatchedGradientMatchFit(GradientProblem(jac, w), 9);
+  EXPECT_TRUE(AllClose(fused.params, batched.params, 1e-13));
+  EXPECT_TRUE(AllClose(fused.loss, batched.loss, 1e-12));
+  EXPECT_TRUE(AllClose(fused.r2, batched.r2, 1e-12));
+  const torch::Tensor energy = (jac.square().sum(2) * w).sum(1) / w.sum(1);
+  EXPECT_TRUE(AllClose(fused.loss + fused.params.square().sum(1), energy, 1e-12));
+  EXPECT_TRUE(AllClose(fused.r2, 1 - fused.loss / energy, 1e-12));
+  EXPECT_GT(fused.loss.min().item<double>(), 1.0);  // unit-variance noise in 9 features
+}
 
 }  // namespace
 }  // namespace lfa
