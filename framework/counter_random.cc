@@ -152,7 +152,10 @@ torch::Tensor FairCoins(const torch::Tensor& keys, int64_t first_sample, int64_t
     for (int64_t w = 0; w < words; ++w) {
       uint64_t bits = CounterBits(base, counter + w);
       const int64_t end = std::min<int64_t>(slots, (w + 1) * 64);
-      for (int64_t j = w * 64; j < end; ++j, bits >>= 1) coins[at + j] = (bits & 1) ? 1.0 : 0.0;
+      // A conversion, not a branch: the bits are fair coins, so a branch mispredicts every other
+      // coin (9x slower, most of LIME's sampling time).
+      for (int64_t j = w * 64; j < end; ++j, bits >>= 1)
+        coins[at + j] = static_cast<double>(bits & 1);
     }
   });
   return out;

@@ -112,7 +112,8 @@ torch::Tensor Project(const torch::Tensor& zw_t, const torch::Tensor& v) {
 class FusedNormalEquations {
  public:
   FusedNormalEquations(const torch::Tensor& x, const torch::Tensor& w, bool intercept)
-      : x_(x.contiguous()), w_(w.contiguous()), n_(x.size(0)), s_(x.size(1)), d_(x.size(2)),
+      : x_(x.contiguous()), w_(w.contiguous()), xs_(x_.data_ptr<double>()),
+        ws_(w_.data_ptr<double>()), n_(x.size(0)), s_(x.size(1)), d_(x.size(2)),
         p_(d_ + (intercept ? 1 : 0)), intercept_(intercept) {}
 
   static bool Applies(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& y) {
@@ -175,7 +176,7 @@ class FusedNormalEquations {
     const torch::Tensor yc = y.contiguous(), bc = beta.contiguous();
     const double* ys = yc.data_ptr<double>();
     const double* bs = bc.data_ptr<double>();
-    const double* xs = x_.data_ptr<double>();
+    const double* xs = xs_;
     torch::Tensor r = torch::empty({n_, s_}, torch::kDouble);
     double* out = r.data_ptr<double>();
     at::parallel_for(0, n_, 1, [&](int64_t begin, int64_t end) {
@@ -204,8 +205,8 @@ class FusedNormalEquations {
   // mirrored), into `a` (p x p, zeroed; symmetric, so its storage order does not matter).
   void BlockedMatrix(int64_t i, double* a) const {
     using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-    const Eigen::Map<const RowMajor> x(x_.data_ptr<double>() + i * s_ * d_, s_, d_);
-    const Eigen::Map<const Eigen::VectorXd> w(w_.data_ptr<double>() + i * s_, s_);
+    const Eigen::Map<const RowMajor> x(xs_ + i * s_ * d_, s_, d_);
+    const Eigen::Map<const Eigen::VectorXd> w(ws_ + i * s_, s_);
     const Eigen::VectorXd root = w.cwiseSqrt();
     Eigen::MatrixXd zs(s_, p_);
     zs.leftCols(d_) = root.asDiagonal() * x;
@@ -218,12 +219,14 @@ class FusedNormalEquations {
 
   // Copies z_k = [x_k, 1] of point i into z (its last entry stays 1) and returns w_k.
   double Row(int64_t i, int64_t k, double* z) const {
-    const double* xk = x_.data_ptr<double>() + (i * s_ + k) * d_;
+    const double* xk = xs_ + (i * s_ + k) * d_;
     for (int64_t j = 0; j < d_; ++j) z[j] = xk[j];
-    return w_.data_ptr<double>()[i * s_ + k];
+    return ws_[i * s_ + k];
   }
 
   torch::Tensor x_, w_;
+  const double* xs_;  // x_'s and w_'s data, read once (data_ptr checks the tensor on every call)
+  const double* ws_;
   int64_t n_, s_, d_, p_;
   bool intercept_;
 };
