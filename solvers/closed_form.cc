@@ -9,6 +9,7 @@
 
 #include "framework/errors.h"
 #include "framework/spec_reader.h"
+#include "solvers/weighted_gram.h"
 
 namespace lfa {
 
@@ -122,9 +123,9 @@ class FusedNormalEquations {
     return true;
   }
 
-  // A_i = sum_k w_k z_k z_k' (the upper triangle, mirrored): [N, p, p]. Large systems (C-LIME on
-  // images: p = 785) take Eigen's cache-blocked rank update instead of the row loop, which streams
-  // the whole p x p matrix through memory once per sample.
+  // A_i = sum_k w_k z_k z_k': [N, p, p], by WeightedGram (solvers/weighted_gram.h). Large systems
+  // (C-LIME on images: p = 785) take Eigen's cache-blocked rank update instead: WeightedGram
+  // streams the whole p x p matrix through the caches once per sample (or per two rows).
   torch::Tensor Matrices() const {
     torch::Tensor a = torch::zeros({n_, p_, p_}, torch::kDouble);
     double* out = a.data_ptr<double>();
@@ -135,20 +136,8 @@ class FusedNormalEquations {
       return a;
     }
     at::parallel_for(0, n_, 1, [&](int64_t begin, int64_t end) {
-      std::vector<double> z(static_cast<size_t>(p_), 1.0);
-      for (int64_t i = begin; i < end; ++i) {
-        double* ai = out + i * p_ * p_;
-        for (int64_t k = 0; k < s_; ++k) {
-          const double wk = Row(i, k, z.data());
-          for (int64_t r = 0; r < p_; ++r) {
-            const double wr = z[r] * wk;
-            double* row = ai + r * p_;
-            for (int64_t c = r; c < p_; ++c) row[c] += wr * z[c];
-          }
-        }
-        for (int64_t r = 0; r < p_; ++r)
-          for (int64_t c = 0; c < r; ++c) ai[r * p_ + c] = ai[c * p_ + r];
-      }
+      for (int64_t i = begin; i < end; ++i)
+        WeightedGram(xs_ + i * s_ * d_, ws_ + i * s_, s_, d_, intercept_, out + i * p_ * p_);
     });
     return a;
   }
@@ -160,11 +149,13 @@ class FusedNormalEquations {
     torch::Tensor c = torch::zeros({n_, p_}, torch::kDouble);
     double* out = c.data_ptr<double>();
     at::parallel_for(0, n_, 1, [&](int64_t begin, int64_t end) {
-      std::vector<double> z(static_cast<size_t>(p_), 1.0);
       for (int64_t i = begin; i < end; ++i) {
+        double* __restrict ci = out + i * p_;
         for (int64_t k = 0; k < s_; ++k) {
-          const double wv = Row(i, k, z.data()) * in[i * s_ + k];
-          for (int64_t r = 0; r < p_; ++r) out[i * p_ + r] += z[r] * wv;
+          const double* __restrict xk = xs_ + (i * s_ + k) * d_;
+          const double wv = ws_[i * s_ + k] * in[i * s_ + k];
+          for (int64_t j = 0; j < d_; ++j) ci[j] += xk[j] * wv;
+          if (intercept_) ci[d_] += wv;
         }
       }
     });
@@ -184,8 +175,13 @@ class FusedNormalEquations {
         const double* b = bs + i * p_;
         for (int64_t k = 0; k < s_; ++k) {
           const double* xk = xs + (i * s_ + k) * d_;
-          double fit = 0;
-          for (int64_t j = 0; j < d_; ++j) fit += xk[j] * b[j];
+          // Four partial sums: one chain of dependent additions would wait on each in turn.
+          double part[4] = {0, 0, 0, 0};
+          int64_t j = 0;
+          for (; j + 4 <= d_; j += 4)
+            for (int q = 0; q < 4; ++q) part[q] += xk[j + q] * b[j + q];
+          for (; j < d_; ++j) part[0] += xk[j] * b[j];
+          double fit = (part[0] + part[1]) + (part[2] + part[3]);
           if (intercept_) fit += b[d_];
           out[i * s_ + k] = ys[i * s_ + k] - fit;
         }
@@ -195,8 +191,8 @@ class FusedNormalEquations {
   }
 
  private:
-  // From this many parameters on, Matrices() uses BlockedMatrix (bench/: at p = 785 the blocked
-  // update is 5x faster than the row loop; at the tabular p = 24 the row loop is as fast).
+  // From this many parameters on, Matrices() uses BlockedMatrix (at p = 785 the blocked update is
+  // 5x faster than a row loop; WeightedGram's register blocks suit the tabular p = 24).
   static constexpr int64_t kBlockedFromParameters = 64;
 
   bool NonNegativeWeights() const { return w_.numel() == 0 || w_.min().item<double>() >= 0; }
@@ -215,13 +211,6 @@ class FusedNormalEquations {
     result.selfadjointView<Eigen::Lower>().rankUpdate(zs.transpose());
     for (int64_t c = 1; c < p_; ++c)
       for (int64_t r = 0; r < c; ++r) result(r, c) = result(c, r);
-  }
-
-  // Copies z_k = [x_k, 1] of point i into z (its last entry stays 1) and returns w_k.
-  double Row(int64_t i, int64_t k, double* z) const {
-    const double* xk = xs_ + (i * s_ + k) * d_;
-    for (int64_t j = 0; j < d_; ++j) z[j] = xk[j];
-    return ws_[i * s_ + k];
   }
 
   torch::Tensor x_, w_;
