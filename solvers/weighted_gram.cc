@@ -56,11 +56,16 @@ void WeightedGramAvx2(const double* x, const double* w, int64_t samples, int64_t
                                 bool intercept, double* a) {
   const int64_t p = d + (intercept ? 1 : 0);
   const int64_t stride = (p + 3) / 4 * 4;
-  // z padded to whole vectors with zeros (the padding columns are computed and dropped).
-  std::vector<double> z(static_cast<size_t>(samples * stride), 0.0);
+  // z padded to whole vectors with zeros (the padding columns are computed and dropped), in a
+  // buffer each thread keeps: a fresh one per point costs as much as the kernel on tabular data.
+  thread_local std::vector<double> z;
+  const auto size = static_cast<size_t>(samples * stride);
+  if (z.size() < size) z.resize(size);
   for (int64_t k = 0; k < samples; ++k) {
-    std::copy(x + k * d, x + (k + 1) * d, z.begin() + k * stride);
-    if (intercept) z[k * stride + d] = 1.0;
+    double* row = z.data() + k * stride;
+    std::copy(x + k * d, x + (k + 1) * d, row);
+    for (int64_t j = d; j < stride; ++j) row[j] = 0.0;
+    if (intercept) row[d] = 1.0;
   }
   double out0[4 * kMaxVectors], out1[4 * kMaxVectors];
   for (int64_t r0 = 0; r0 < p; r0 += 2) {
