@@ -11,7 +11,7 @@ torch::Tensor MaskNeighbourhood::Decode(const PointBatch& points, const torch::T
                         ? xi
                         : xi.index_select(2, groups_.Resolve(points.input_shape).to(xi.device()));
   if (removal_) m = 1 - m;
-  return b.unsqueeze(1) + m * (x - b).unsqueeze(1);
+  return torch::addcmul(b.unsqueeze(1), m, (x - b).unsqueeze(1));  // one pass over [N, S, D]
 }
 
 torch::Tensor MaskNeighbourhood::PullBack(const PointBatch& points, const torch::Tensor& xi,
