@@ -259,9 +259,9 @@ bool FusedGradientMatch(const LocalProblem& problem, FitResult* result) {
   double* energy_out = energy.data_ptr<double>();
   at::parallel_for(0, n, 1, [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i) {
-      const double* ji = js + i * s * d;
-      const double* wi = ws + i * s;
-      double* m = mean_out + i * p;
+      const double* __restrict ji = js + i * s * d;
+      const double* __restrict wi = ws + i * s;
+      double* __restrict m = mean_out + i * p;
       double total = 0;
       for (int64_t k = 0; k < s; ++k) {
         total += wi[k];

@@ -4,8 +4,9 @@
 //   gradient matching:   w = sum_s pi_s J_s / sum_s pi_s          (intercept reported as 0)
 //
 // The normal equations of all N points are formed on the samples' device with one batched matrix
-// product (Z'WZ and Z'Wy for every point at once; on the CPU by fused loops over the samples,
-// which avoid the [N, S, p] copies a product needs); only the small p x p systems go to the host,
+// product (Z'WZ and Z'Wy for every point at once; on the CPU per point, without the [N, S, p]
+// copies a product needs: WeightedGram's AVX2 kernel for small p, solvers/weighted_gram.h, and
+// Eigen's blocked rank update for large p); only the small p x p systems go to the host,
 // where each is solved by a Cholesky factorisation and refined once against the data's residual.
 // A point whose system is singular or nearly so (a feature never varied, fewer distinct samples
 // than parameters) is solved again with a ridge lambda = ridge * trace(A) / p added to the
