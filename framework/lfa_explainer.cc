@@ -31,7 +31,8 @@ int64_t LfaExplainer::BlockPoints(Oracle& oracle, const PointBatch& points) cons
   const int64_t d = neighbourhood_->Dimension(points.input_shape);
   const int64_t values = samples_ * std::max<int64_t>({points.flat.size(1), d, 1});
   const int64_t threads = at::get_num_threads();
-  return std::max<int64_t>(1, std::min(std::max(rows / samples_, threads), kMaxChunkValues / values));
+  const int64_t wanted = std::max(rows / samples_, threads);
+  return std::max<int64_t>(1, std::min(wanted, kMaxChunkValues / values));
 }
 
 Explanation LfaExplainer::Explain(Oracle& oracle, const PointBatch& points,

@@ -11,8 +11,9 @@
 // block's samples, inputs and responses stay a cache-sized working set on the CPU and a bounded
 // share of memory on a GPU, whatever N and S are. A block holds at least one point per intra-op
 // thread while kMaxChunkValues allows: the per-point fits (a 785 x 785 system per image for
-// C-LIME) run one point per thread, so a one-point block would leave the other cores idle. The block layout does not change
-// results: every draw is keyed by (seed, point, sample) (framework/counter_random.h).
+// C-LIME) run one point per thread, so a one-point block would leave the other cores idle. The
+// block layout does not change which numbers are drawn: every draw is keyed by (seed, point,
+// sample) (framework/counter_random.h); only the model's batches, and so its last bits, may differ.
 //
 //   auto explainer = std::make_shared<LfaExplainer>("kernelshap_gm",
 //       std::make_unique<BernoulliMaskNeighbourhood>(BernoulliMaskOptions{.kernel = "shapley"}),
