@@ -123,11 +123,16 @@ torch::Tensor NormalDraws(const torch::Tensor& keys, int64_t first_sample, int64
   const int64_t pairs = (slots + 1) / 2;
   const torch::Tensor u = UniformDraws(keys, first_sample, samples, 2 * pairs, path)
                               .view({keys.size(0), samples, 2, pairs});
-  // Box-Muller; 1 - u is in (0, 1], so the logarithm is finite.
-  const torch::Tensor radius = torch::log1p(-u.select(2, 0)).mul_(-2.0).sqrt_();
-  const torch::Tensor angle = u.select(2, 1).mul(2.0 * M_PI);
-  torch::Tensor z = torch::cat({radius * torch::cos(angle), radius.mul_(torch::sin(angle))}, 2);
-  return slots == 2 * pairs ? z : z.slice(2, 0, slots).contiguous();
+  // Box-Muller; 1 - u is in (0, 1], so the logarithm is finite. In place and into the halves of
+  // z, with no concatenation: the same numbers as the plain formula, in fewer passes.
+  const torch::Tensor radius = u.select(2, 0).neg().log1p_().mul_(-2.0).sqrt_();
+  const torch::Tensor angle = u.select(2, 1).mul_(2.0 * M_PI);
+  const torch::Tensor z = torch::empty_like(u);
+  torch::Tensor cosine = z.select(2, 0), sine = z.select(2, 1);
+  at::cos_out(cosine, angle).mul_(radius);
+  at::sin_out(sine, angle).mul_(radius);
+  const torch::Tensor flat = z.view({keys.size(0), samples, 2 * pairs});
+  return slots == 2 * pairs ? flat : flat.slice(2, 0, slots).contiguous();
 }
 
 torch::Tensor FairCoins(const torch::Tensor& keys, int64_t first_sample, int64_t samples,

@@ -82,7 +82,10 @@ NeighbourhoodSample BernoulliMaskNeighbourhood::Sample(const PointBatch& points,
                             ? FairCoins(keys, 0, drawn, g)
                             : UniformDraws(keys, 0, drawn, g).lt(options_.p).to(torch::kDouble);
   if (options_.antithetic) {
-    masks = torch::stack({masks, 1 - masks}, 2).view({n, 2 * drawn, g});
+    const torch::Tensor both = torch::empty({n, drawn, 2, g}, masks.options());
+    both.select(2, 0).copy_(masks);
+    both.select(2, 1).fill_(1.0).sub_(masks);  // 1 - m, written in place
+    masks = both.view({n, 2 * drawn, g});
     if (2 * drawn != samples) masks = masks.slice(1, 0, samples).contiguous();
   }
   return {masks, Weights(points, masks)};
