@@ -1,10 +1,12 @@
 #include "framework/lfa_explainer.h"
 
 #include <algorithm>
+#include <atomic>
 
 #include <ATen/Parallel.h>
 
 #include "framework/errors.h"
+#include "framework/unit_threads.h"
 
 namespace lfa {
 
@@ -35,6 +37,10 @@ int64_t LfaExplainer::BlockPoints(Oracle& oracle, const PointBatch& points) cons
   return std::max<int64_t>(1, std::min(wanted, kMaxChunkValues / values));
 }
 
+bool LfaExplainer::BlocksOnUnitThreads(Oracle& oracle) {
+  return oracle.device().is_cpu() && oracle.model().thread_safe();
+}
+
 Explanation LfaExplainer::Explain(Oracle& oracle, const PointBatch& points,
                                   const torch::Tensor& targets,
                                   const ProgressCallback& progress) const {
@@ -47,18 +53,38 @@ Explanation LfaExplainer::Explain(Oracle& oracle, const PointBatch& points,
                      torch::empty({n}, cpu),  torch::empty({n}, cpu),
                      torch::empty({n}, cpu),  0, points.input_shape};
   const int64_t block = BlockPoints(oracle, points);
+  const int64_t blocks = (n + block - 1) / block;
   const int64_t queries_before = oracle.queries();
-  for (int64_t begin = 0; begin < n; begin += block) {
-    const int64_t end = std::min(n, begin + block);
+  // Explains points [begin, end) into their rows of `result` (disjoint rows: blocks may run at once).
+  auto explain_block = [&](int64_t begin, int64_t end) {
     const PointBatch part = points.Slice(begin, end).To(oracle.device());
     const FitResult fit =
         solver_->Fit(BuildProblem(oracle, part, all_targets.slice(0, begin, end)), *surrogate_);
     result.attributions.slice(0, begin, end).copy_(fit.params.slice(1, 0, d));
-    if (surrogate_->intercept()) result.intercepts.slice(0, begin, end).copy_(fit.params.select(1, d));
+    if (surrogate_->intercept())
+      result.intercepts.slice(0, begin, end).copy_(fit.params.select(1, d));
     result.loss.slice(0, begin, end).copy_(fit.loss);
     result.r2.slice(0, begin, end).copy_(fit.r2);
     result.ridge.slice(0, begin, end).copy_(fit.ridge);
-    if (progress) progress(end, n);
+  };
+  if (BlocksOnUnitThreads(oracle)) {
+    std::atomic<int64_t> explained{0};
+    RunUnitsOnThreads(
+        blocks,
+        [&](int64_t b) {
+          const int64_t begin = b * block, end = std::min(n, begin + block);
+          explain_block(begin, end);
+          explained += end - begin;
+        },
+        [&](int64_t) {
+          if (progress) progress(explained.load(), n);
+        });
+  } else {
+    for (int64_t begin = 0; begin < n; begin += block) {
+      const int64_t end = std::min(n, begin + block);
+      explain_block(begin, end);
+      if (progress) progress(end, n);
+    }
   }
   result.model_queries = oracle.queries() - queries_before;
   return result;

@@ -15,6 +15,16 @@
 // block layout does not change which numbers are drawn: every draw is keyed by (seed, point,
 // sample) (framework/counter_random.h); only the model's batches, and so its last bits, may differ.
 //
+// Concurrent blocks. On the CPU, with a model that may be called from two threads at once
+// (Model::thread_safe: TorchScript modules), the blocks run as units on the intra-op thread
+// budget's worth of threads, each block on ONE intra-op thread (framework/unit_threads.h), instead
+// of one after another with all threads each. A tabular model and a block's tensor operations are
+// too small for LibTorch's intra-op threads (two threads are slower than one on heloc_ffnnA), so
+// this is how an explainer fills the cores. Every block's numbers are those of a one-thread run,
+// whatever the budget and however many blocks there are (a single block, too, runs on one thread),
+// so explanations do not depend on the thread count or on how a run is split across MPI ranks. The
+// progress callback is then called from the workers, one call at a time, with the points done.
+//
 //   auto explainer = std::make_shared<LfaExplainer>("kernelshap_gm",
 //       std::make_unique<BernoulliMaskNeighbourhood>(BernoulliMaskOptions{.kernel = "shapley"}),
 //       std::make_unique<GradientMatchingLoss>(), std::make_unique<LinearSurrogate>(false),
@@ -60,6 +70,10 @@ class LfaExplainer : public Explainer {
 
   // Points per block for `points` on `oracle` (see above).
   int64_t BlockPoints(Oracle& oracle, const PointBatch& points) const;
+
+  // Whether Explain runs its blocks on unit threads (see "Concurrent blocks" above): a CPU Oracle
+  // and a model that may be called from two threads at once.
+  static bool BlocksOnUnitThreads(Oracle& oracle);
 
   // Most decoded values held at once (bounds memory for large N, S or D).
   static constexpr int64_t kMaxChunkValues = int64_t{1} << 24;

@@ -45,6 +45,12 @@ class Model {
   virtual void To(const torch::Device& device) {}
 
   virtual std::string description() const = 0;
+
+  // Whether Forward, and autograd through it, may run on two threads at once (each with its own
+  // inputs). False unless a model says so: a model may count its calls, keep state between calls
+  // or need a lock (a Python callable needs the GIL). TorchScript modules say true. LfaExplainer
+  // explains blocks of points concurrently on the CPU only for such models.
+  virtual bool thread_safe() const { return false; }
 };
 
 }  // namespace lfa

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <mutex>
 #include <new>
 #include <optional>
 #include <sstream>
@@ -183,6 +184,7 @@ void Oracle::Probe(const std::vector<int64_t>& input_shape, int64_t rows, QueryK
 }
 
 int64_t Oracle::RowBytes(const std::vector<int64_t>& input_shape, QueryKind kind) {
+  const std::lock_guard<std::recursive_mutex> guard(state_lock_);
   const auto key = std::make_pair(input_shape, kind);
   const auto known = row_bytes_.find(key);
   if (known != row_bytes_.end()) return known->second;
@@ -200,6 +202,7 @@ int64_t Oracle::RowBytes(const std::vector<int64_t>& input_shape, QueryKind kind
 }
 
 int64_t Oracle::BatchRows(const std::vector<int64_t>& input_shape, QueryKind kind) {
+  const std::lock_guard<std::recursive_mutex> guard(state_lock_);
   if (options_.max_batch_rows > 0 && options_.max_batch_bytes == 0) return options_.max_batch_rows;
   const auto key = std::make_pair(input_shape, kind);
   const auto known = batch_rows_.find(key);
@@ -217,7 +220,10 @@ void Oracle::ForEachBatch(int64_t rows, int64_t batch, int64_t* counter,
     const int64_t end = std::min(rows, begin + batch);
     try {
       fn(begin, end);
-      *counter += end - begin;
+      {
+        const std::lock_guard<std::recursive_mutex> guard(state_lock_);
+        *counter += end - begin;
+      }
       begin = end;
     } catch (const std::exception& e) {
       if (!IsOutOfMemory(e)) throw;
@@ -233,6 +239,7 @@ int64_t Oracle::HalveAfterOutOfMemory(int64_t batch, const std::exception& error
     throw std::runtime_error("out of memory on " + device_.str() + " with a batch of 1 row (" +
                              what + "): the model needs more memory than is free");
   const int64_t half = std::max<int64_t>(1, batch / 2);
+  const std::lock_guard<std::recursive_mutex> guard(state_lock_);
   if (!warned_out_of_memory_) {
     warned_out_of_memory_ = true;
     std::fprintf(stderr,
@@ -261,6 +268,7 @@ torch::Tensor Oracle::ForwardMatrix(const torch::Tensor& prepared, bool check_fi
 }
 
 int64_t Oracle::NumOutputs(const std::vector<int64_t>& input_shape) {
+  const std::lock_guard<std::recursive_mutex> guard(state_lock_);
   if (num_outputs_ < 0) {
     std::vector<int64_t> shape = {1};
     shape.insert(shape.end(), input_shape.begin(), input_shape.end());
@@ -347,6 +355,7 @@ std::vector<std::string> Oracle::LayerNames() const {
 std::vector<int64_t> Oracle::LayerShape(const std::vector<int64_t>& input_shape,
                                         const std::string& layer) {
   FindLayer(LayerNames(), layer, "model '" + model_->description() + "'");
+  const std::lock_guard<std::recursive_mutex> guard(state_lock_);
   const auto key = std::make_pair(layer, input_shape);
   const auto known = layer_shapes_.find(key);
   if (known != layer_shapes_.end()) return known->second;

@@ -40,6 +40,10 @@
 // The activation's shape is probed once per layer and input shape with one all-zero row; like
 // NumOutputs' probe, that row is not counted (it asks nothing about the explained points).
 //
+// Threads. Values and Gradients may be called from several threads at once when the model says
+// it can be (Model::thread_safe): the Oracle's counters and cached batch sizes are guarded, and
+// each call's batches are its own. LfaExplainer does so on the CPU (lfa_explainer.h).
+//
 // WARNING: per-row gradients (at the input or at a layer) come from the gradient of the sum of the
 // selected outputs, which is right only if rows do not interact inside the model (see model.h).
 #pragma once
@@ -48,6 +52,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -166,6 +171,9 @@ class Oracle {
   std::shared_ptr<Model> model_;
   OracleOptions options_;
   torch::Device device_;
+  // Guards the counters, caches and flags below: queries may come from several threads at once
+  // (LfaExplainer's concurrent blocks; see "Threads" above). Recursive: BatchRows asks RowBytes.
+  std::recursive_mutex state_lock_;
   int64_t value_queries_ = 0;
   int64_t gradient_queries_ = 0;
   int64_t num_outputs_ = -1;

@@ -25,6 +25,8 @@ class TorchScriptModel : public Model {
   torch::Dtype dtype() const override { return dtype_; }
   void To(const torch::Device& device) override;
   std::string description() const override { return "TorchScript " + path_; }
+  // A loaded module in eval mode: torch::jit::Module::forward may run on several threads at once.
+  bool thread_safe() const override { return true; }
 
  private:
   struct Impl;  // keeps <torch/script.h> out of this header

@@ -20,7 +20,7 @@
 #include "experiments/parallel/unit_gather.h"
 #include "experiments/report/progress.h"
 #include "experiments/studies/common/study_output.h"
-#include "experiments/studies/common/unit_threads.h"
+#include "framework/unit_threads.h"
 #include "experiments/studies/paper/plots.h"
 #include "experiments/studies/paper/released.h"
 #include "experiments/studies/paper/report.h"

@@ -1,4 +1,4 @@
-#include "experiments/studies/common/unit_threads.h"
+#include "framework/unit_threads.h"
 
 #include <ATen/Parallel.h>
 #include <gtest/gtest.h>

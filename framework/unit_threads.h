@@ -1,6 +1,6 @@
-// Unit threads: a study's independent units (models, datasets, cells of a matrix) computed
-// concurrently on a few worker threads of this process, each unit on ONE LibTorch intra-op
-// thread.
+// Unit threads: independent units (a study's models, datasets or cells of a matrix; an
+// explainer's blocks of points, lfa_explainer.h) computed concurrently on a few worker threads of
+// this process, each unit on ONE LibTorch intra-op thread.
 //
 // A study whose units each keep one core busy (small models, many small tensor operations) uses
 // one core of many however many intra-op threads LibTorch has: the work inside a unit is too fine
