@@ -1,6 +1,7 @@
 #include "solvers/closed_form.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <vector>
 
 #include <ATen/Parallel.h>
@@ -101,6 +102,13 @@ class NormalSystems {
   torch::Tensor ridge_;
 };
 
+// Whether every tensor is float64 on the CPU: the data the fused CPU forms below read directly.
+bool CpuFloat64(std::initializer_list<const torch::Tensor*> tensors) {
+  for (const torch::Tensor* t : tensors)
+    if (!t->device().is_cpu() || t->scalar_type() != torch::kDouble) return false;
+  return true;
+}
+
 // Z^T v per point for Zw^T [N, p, S] and v [N, S]: [N, p].
 torch::Tensor Project(const torch::Tensor& zw_t, const torch::Tensor& v) {
   return torch::bmm(zw_t, v.unsqueeze(2)).squeeze(2);
@@ -117,24 +125,11 @@ class FusedNormalEquations {
         ws_(w_.data_ptr<double>()), n_(x.size(0)), s_(x.size(1)), d_(x.size(2)),
         p_(d_ + (intercept ? 1 : 0)), intercept_(intercept) {}
 
-  static bool Applies(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& y) {
-    for (const torch::Tensor* t : {&x, &w, &y})
-      if (!t->device().is_cpu() || t->scalar_type() != torch::kDouble) return false;
-    return true;
-  }
 
-  // A_i = sum_k w_k z_k z_k': [N, p, p], by WeightedGram (solvers/weighted_gram.h). Large systems
-  // (C-LIME on images: p = 785) take Eigen's cache-blocked rank update instead: WeightedGram
-  // streams the whole p x p matrix through the caches once per sample (or per two rows).
+  // A_i = sum_k w_k z_k z_k': [N, p, p], by WeightedGram (solvers/weighted_gram.h).
   torch::Tensor Matrices() const {
-    torch::Tensor a = torch::zeros({n_, p_, p_}, torch::kDouble);
+    torch::Tensor a = torch::empty({n_, p_, p_}, torch::kDouble);
     double* out = a.data_ptr<double>();
-    if (p_ >= kBlockedFromParameters && NonNegativeWeights()) {
-      at::parallel_for(0, n_, 1, [&](int64_t begin, int64_t end) {
-        for (int64_t i = begin; i < end; ++i) BlockedMatrix(i, out + i * p_ * p_);
-      });
-      return a;
-    }
     at::parallel_for(0, n_, 1, [&](int64_t begin, int64_t end) {
       for (int64_t i = begin; i < end; ++i)
         WeightedGram(xs_ + i * s_ * d_, ws_ + i * s_, s_, d_, intercept_, out + i * p_ * p_);
@@ -191,28 +186,6 @@ class FusedNormalEquations {
   }
 
  private:
-  // From this many parameters on, Matrices() uses BlockedMatrix (at p = 785 the blocked update is
-  // 5x faster than a row loop; WeightedGram's register blocks suit the tabular p = 24).
-  static constexpr int64_t kBlockedFromParameters = 64;
-
-  bool NonNegativeWeights() const { return w_.numel() == 0 || w_.min().item<double>() >= 0; }
-
-  // A_i = Zs'Zs with Zs = diag(sqrt w) Z, by a symmetric rank update (the lower triangle, then
-  // mirrored), into `a` (p x p, zeroed; symmetric, so its storage order does not matter).
-  void BlockedMatrix(int64_t i, double* a) const {
-    using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-    const Eigen::Map<const RowMajor> x(xs_ + i * s_ * d_, s_, d_);
-    const Eigen::Map<const Eigen::VectorXd> w(ws_ + i * s_, s_);
-    const Eigen::VectorXd root = w.cwiseSqrt();
-    Eigen::MatrixXd zs(s_, p_);
-    zs.leftCols(d_) = root.asDiagonal() * x;
-    if (intercept_) zs.col(d_) = root;
-    Eigen::Map<Eigen::MatrixXd> result(a, p_, p_);
-    result.selfadjointView<Eigen::Lower>().rankUpdate(zs.transpose());
-    for (int64_t c = 1; c < p_; ++c)
-      for (int64_t r = 0; r < c; ++r) result(r, c) = result(c, r);
-  }
-
   torch::Tensor x_, w_;
   const double* xs_;  // x_'s and w_'s data, read once (data_ptr checks the tensor on every call)
   const double* ws_;
@@ -240,17 +213,14 @@ FitResult WeightedFitResult(const torch::Tensor& beta, const NormalSystems& syst
 // [S, d] and no temporaries: the weighted mean m (the coefficients), then the loss
 // mean_w ||J_k - m||² and the energy mean_w ||J_k||² together. The tensor form
 // (BatchedGradientMatchFit) makes about seven passes and five [N, S, d] temporaries (6 MB each per
-// Fashion-MNIST image). Returns false, leaving `result` alone, for other devices and dtypes.
-bool FusedGradientMatch(const LocalProblem& problem, FitResult* result) {
-  const torch::Tensor& jac = problem.responses;
-  const torch::Tensor& weights = problem.weights;
-  for (const torch::Tensor* t : {&jac, &weights})
-    if (!t->device().is_cpu() || t->scalar_type() != torch::kDouble) return false;
-  const torch::Tensor j = jac.contiguous(), w = weights.contiguous();
+// Fashion-MNIST image). For float64 CPU problems (CpuFloat64).
+FitResult FusedGradientMatch(const LocalProblem& problem, int64_t parameters) {
+  FitResult result = ZeroFitResult(problem.points(), parameters, torch::kCPU);
+  const torch::Tensor j = problem.responses.contiguous(), w = problem.weights.contiguous();
   const int64_t n = j.size(0), s = j.size(1), d = j.size(2);
   torch::Tensor loss = torch::empty({n}, torch::kDouble);
   torch::Tensor energy = torch::empty({n}, torch::kDouble);
-  const torch::Tensor params = result->params;  // [N, p], contiguous; the first d columns
+  const torch::Tensor params = result.params;  // [N, p], contiguous; the first d columns
   const int64_t p = params.size(1);
   const double* js = j.data_ptr<double>();
   const double* ws = w.data_ptr<double>();
@@ -284,9 +254,9 @@ bool FusedGradientMatch(const LocalProblem& problem, FitResult* result) {
       energy_out[i] = norm / total;
     }
   });
-  result->loss = loss;
-  result->r2 = R2(loss, energy, energy);
-  return true;
+  result.loss = loss;
+  result.r2 = R2(loss, energy, energy);
+  return result;
 }
 
 }  // namespace
@@ -302,7 +272,7 @@ FitResult WeightedLeastSquares(const torch::Tensor& x, const torch::Tensor& w,
   // kernels spanning many magnitudes) close to a QR solve. Diagnostics: SSE from the weighted
   // residuals (the expansion through the normal equations would lose the small losses of
   // near-exact fits to cancellation), SST = y'Wy - (1'Wy)^2 / 1'W1.
-  if (FusedNormalEquations::Applies(x, w, y)) {
+  if (CpuFloat64({&x, &w, &y})) {
     const FusedNormalEquations fused(x, w, intercept);
     const NormalSystems systems(fused.Matrices(), options);
     torch::Tensor beta = systems.Solve(fused.Project(y));
@@ -327,8 +297,8 @@ FitResult BatchedWeightedLeastSquares(const torch::Tensor& x, const torch::Tenso
 }
 
 FitResult GradientMatchFit(const LocalProblem& problem, int64_t parameters) {
-  FitResult result = ZeroFitResult(problem.points(), parameters, problem.responses.device());
-  if (FusedGradientMatch(problem, &result)) return result;
+  if (CpuFloat64({&problem.responses, &problem.weights}))
+    return FusedGradientMatch(problem, parameters);
   return BatchedGradientMatchFit(problem, parameters);
 }
 

@@ -3,7 +3,8 @@
 // every other device (BatchedWeightedLeastSquares, called here on the CPU so that the form CUDA
 // runs is covered without a GPU). Both must recover an exact linear model, satisfy the normal
 // equations Z'W(y - Z beta) = 0 on noisy data, and agree with each other to rounding, with 7
-// features (the row loop) and with 70 (the fused form's blocked rank update, from 64 parameters).
+// features (WeightedGram's register blocks) and with 70 (its blocked rank update, from 64
+// parameters).
 // The same for the two forms of the gradient-matching fit (GradientMatchFit, fused on the CPU, and
 // BatchedGradientMatchFit, the tensor form CUDA runs).
 #include <tuple>
@@ -69,7 +70,7 @@ TEST_P(ClosedFormForms, AgreeOnNoisyDataAndSatisfyTheNormalEquations) {
 }
 
 // Negative weights (a kernel may give them) cannot take the square roots of the blocked update:
-// the fused form falls back to its row loop and still agrees with the batched products.
+// WeightedGram falls back to its register-blocked loop and still agrees with the batched products.
 TEST(ClosedFormForms, NegativeWeightsTakeTheRowLoopAndAgree) {
   const torch::Tensor x = RandomNormal({2, kSamples, 70}, 7);
   torch::Tensor w = RandomUniform({2, kSamples}, 0.5, 1.5, 8);

@@ -1,8 +1,9 @@
 // WeightedGram (solvers/weighted_gram.h) against the definition A = sum_k w_k z_k z_k', summed
 // here in long double, for shapes that exercise the AVX2 kernel's edges: one parameter, odd p
 // (a row paired with itself), p not a multiple of four (padding), p above 24 (several column
-// chunks), negative weights; and its portable form against the same definition. On a CPU
-// without AVX2 both calls run the portable loop and the comparison still holds.
+// chunks), negative weights; large systems (p >= 64, non-negative weights: Eigen's blocked rank
+// update); and its portable form against the same definition. On a CPU without AVX2 both calls
+// run the portable loop and the comparison still holds.
 #include <tuple>
 #include <vector>
 
@@ -15,15 +16,12 @@
 namespace lfa {
 namespace {
 
-// (features d, intercept, samples)
-class WeightedGramTest : public ::testing::TestWithParam<std::tuple<int64_t, bool, int64_t>> {};
-
-TEST_P(WeightedGramTest, EqualsTheDefinitionAndIsSymmetric) {
-  const auto [d, intercept, samples] = GetParam();
+// Both forms of the Gram of random data against the definition, with one negative weight or none.
+void ExpectTheDefinition(int64_t d, bool intercept, int64_t samples, bool negative_weight) {
   const int64_t p = d + (intercept ? 1 : 0);
   const torch::Tensor x = test::RandomNormal({samples, d}, 21).contiguous();
   torch::Tensor w = test::RandomUniform({samples}, 0.0, 2.0, 22).contiguous();
-  if (samples > 3) w[2] = -0.5;  // kernels may weigh a sample negatively
+  if (negative_weight && samples > 3) w[2] = -0.5;  // kernels may weigh a sample negatively
   const double* xs = x.data_ptr<double>();
   const double* ws = w.data_ptr<double>();
   std::vector<long double> expected(static_cast<size_t>(p * p), 0.0L);
@@ -46,6 +44,19 @@ TEST_P(WeightedGramTest, EqualsTheDefinitionAndIsSymmetric) {
       EXPECT_EQ(portable[r * p + c], portable[c * p + r]) << "row " << r << " column " << c;
     }
   }
+}
+
+// (features d, intercept, samples)
+class WeightedGramTest : public ::testing::TestWithParam<std::tuple<int64_t, bool, int64_t>> {};
+
+TEST_P(WeightedGramTest, EqualsTheDefinitionAndIsSymmetric) {
+  const auto [d, intercept, samples] = GetParam();
+  ExpectTheDefinition(d, intercept, samples, /*negative_weight=*/true);
+}
+
+TEST(WeightedGram, LargeSystemsWithNonNegativeWeightsEqualTheDefinition) {
+  ExpectTheDefinition(70, true, 150, /*negative_weight=*/false);
+  ExpectTheDefinition(64, false, 90, /*negative_weight=*/false);
 }
 
 INSTANTIATE_TEST_SUITE_P(
