@@ -166,4 +166,20 @@ torch::Tensor FairCoins(const torch::Tensor& keys, int64_t first_sample, int64_t
   return out;
 }
 
+torch::Tensor AntitheticPairs(const torch::Tensor& draws, int64_t samples, Partner partner) {
+  const int64_t n = draws.size(0), drawn = draws.size(1), g = draws.size(2);
+  TORCH_CHECK(drawn == (samples + 1) / 2, "antithetic pairs: ", samples, " samples need ",
+              (samples + 1) / 2, " draws, got ", drawn);
+  const torch::Tensor both = torch::empty({n, drawn, 2, g}, draws.options());
+  both.select(2, 0).copy_(draws);
+  torch::Tensor second = both.select(2, 1);
+  if (partner == Partner::kNegation) {
+    at::neg_out(second, draws);
+  } else {
+    second.fill_(1.0).sub_(draws);
+  }
+  const torch::Tensor pairs = both.view({n, 2 * drawn, g});
+  return 2 * drawn == samples ? pairs : pairs.slice(1, 0, samples).contiguous();
+}
+
 }  // namespace lfa

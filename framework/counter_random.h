@@ -71,4 +71,12 @@ torch::Tensor NormalDraws(const torch::Tensor& keys, int64_t first_sample, int64
 torch::Tensor FairCoins(const torch::Tensor& keys, int64_t first_sample, int64_t samples,
                         int64_t slots, RandomPath path = RandomPath::kAuto);
 
+// The partner of an antithetic draw: -z (Gaussian noise) or 1 - m (masks of fair coins).
+enum class Partner { kNegation, kComplement };
+
+// Antithetic samples from draws [N, Q, g], Q = ceil(samples / 2): sample 2q is draw q and sample
+// 2q + 1 its partner; [N, samples, g], written into one buffer (the last partner is dropped for an
+// odd count).
+torch::Tensor AntitheticPairs(const torch::Tensor& draws, int64_t samples, Partner partner);
+
 }  // namespace lfa

@@ -55,8 +55,10 @@ Explanation LfaExplainer::Explain(Oracle& oracle, const PointBatch& points,
   const int64_t block = BlockPoints(oracle, points);
   const int64_t blocks = (n + block - 1) / block;
   const int64_t queries_before = oracle.queries();
-  // Explains points [begin, end) into their rows of `result` (disjoint rows: blocks may run at once).
-  auto explain_block = [&](int64_t begin, int64_t end) {
+  // Explains block b into its rows of `result` (disjoint rows: blocks may run at once); returns
+  // the end of its points.
+  auto explain_block = [&](int64_t b) {
+    const int64_t begin = b * block, end = std::min(n, begin + block);
     const PointBatch part = points.Slice(begin, end).To(oracle.device());
     const FitResult fit =
         solver_->Fit(BuildProblem(oracle, part, all_targets.slice(0, begin, end)), *surrogate_);
@@ -66,23 +68,18 @@ Explanation LfaExplainer::Explain(Oracle& oracle, const PointBatch& points,
     result.loss.slice(0, begin, end).copy_(fit.loss);
     result.r2.slice(0, begin, end).copy_(fit.r2);
     result.ridge.slice(0, begin, end).copy_(fit.ridge);
+    return end;
   };
   if (BlocksOnUnitThreads(oracle)) {
     std::atomic<int64_t> explained{0};
     RunUnitsOnThreads(
-        blocks,
-        [&](int64_t b) {
-          const int64_t begin = b * block, end = std::min(n, begin + block);
-          explain_block(begin, end);
-          explained += end - begin;
-        },
+        blocks, [&](int64_t b) { explained += explain_block(b) - b * block; },
         [&](int64_t) {
           if (progress) progress(explained.load(), n);
         });
   } else {
-    for (int64_t begin = 0; begin < n; begin += block) {
-      const int64_t end = std::min(n, begin + block);
-      explain_block(begin, end);
+    for (int64_t b = 0; b < blocks; ++b) {
+      const int64_t end = explain_block(b);
       if (progress) progress(end, n);
     }
   }

@@ -73,7 +73,7 @@ std::vector<NeighbourhoodExample> BernoulliMaskNeighbourhood::Examples() {
 
 NeighbourhoodSample BernoulliMaskNeighbourhood::Sample(const PointBatch& points,
                                                        int64_t samples) const {
-  const int64_t n = points.size(), g = Dimension(points.input_shape);
+  const int64_t g = Dimension(points.input_shape);
   // Antithetic pairs (2q, 2q + 1) share draw q: the mask m and its complement 1 - m.
   const int64_t drawn = options_.antithetic ? (samples + 1) / 2 : samples;
   const torch::Tensor keys = NeighbourhoodKeys(points);
@@ -81,13 +81,7 @@ NeighbourhoodSample BernoulliMaskNeighbourhood::Sample(const PointBatch& points,
   torch::Tensor masks = options_.p == 0.5
                             ? FairCoins(keys, 0, drawn, g)
                             : UniformDraws(keys, 0, drawn, g).lt(options_.p).to(torch::kDouble);
-  if (options_.antithetic) {
-    const torch::Tensor both = torch::empty({n, drawn, 2, g}, masks.options());
-    both.select(2, 0).copy_(masks);
-    both.select(2, 1).fill_(1.0).sub_(masks);  // 1 - m, written in place
-    masks = both.view({n, 2 * drawn, g});
-    if (2 * drawn != samples) masks = masks.slice(1, 0, samples).contiguous();
-  }
+  if (options_.antithetic) masks = AntitheticPairs(masks, samples, Partner::kComplement);
   return {masks, Weights(points, masks)};
 }
 

@@ -68,13 +68,7 @@ NeighbourhoodSample GaussianNeighbourhood::Sample(const PointBatch& points, int6
   if (!options_.antithetic) return {NormalDraws(keys, 0, samples, d).mul_(sigma), weights};
   const int64_t pairs = (samples + 1) / 2;
   const torch::Tensor z = NormalDraws(keys, 0, pairs, d).mul_(sigma);
-  const torch::Tensor both = torch::empty({n, pairs, 2, d}, z.options());
-  both.select(2, 0).copy_(z);
-  torch::Tensor negative = both.select(2, 1);
-  at::neg_out(negative, z);
-  torch::Tensor xi = both.view({n, 2 * pairs, d});
-  if (2 * pairs != samples) xi = xi.slice(1, 0, samples).contiguous();
-  return {xi, weights};
+  return {AntitheticPairs(z, samples, Partner::kNegation), weights};
 }
 
 torch::Tensor GaussianNeighbourhood::Decode(const PointBatch& points, const torch::Tensor& xi) const {
