@@ -135,7 +135,10 @@ expect_signal() {
   before="$(snapshot)"
   # All 1975 HELOC test points at 100,000 samples: about 30 s of explanations on 2 cores. The
   # signal comes once the progress line shows that they have started (not after a fixed sleep:
-  # a faster build would finish first).
+  # a faster build would finish first). The previous run's stderr goes first: the background
+  # job truncates it only once forked, and a stale progress line would send the signal to a
+  # child that has not yet become lfa (bash then runs this script's EXIT trap in it).
+  rm -f "$logs/stdout" "$logs/stderr"
   "$lfa" explain --model model.pt --data "$slow_source" --label-column last \
     --explainer kernelshap --samples 100000 --out slow.csv \
     > "$logs/stdout" 2> "$logs/stderr" &
