@@ -19,6 +19,11 @@
 // The first exception a unit throws (an Interrupted after Ctrl-C included) stops the workers from
 // taking new units and is rethrown on the calling thread once every worker has finished.
 //
+// The calling thread takes units too; the other workers are helper threads started on first need
+// and kept for the process's lifetime. Each sets only its own intra-op count (OpenMP's per-thread
+// setting): at::set_num_threads would rebuild LibTorch's thread pools on every call, and their
+// spinning new threads cost a quarter of `lfa bench`'s CPU time (unit_threads.cc).
+//
 // WARNING: a unit must not touch state another unit writes: each unit builds its own models,
 // Oracles and explainers. Shared read-only objects (registries, released tables) are fine. Call
 // it from one thread at a time: LibTorch's thread budget is process-wide.

@@ -2,8 +2,9 @@
 // from two threads at once, the blocks of points run on unit threads, one intra-op thread each.
 // The explanation must be exactly that of a one-thread run, whether the budget is one thread or
 // two, and exactly that of the same model explained block after block on one thread; the model
-// must really be called from two worker threads (its first calls wait, up to 10 s, until a second
-// thread calls too, so that one fast worker cannot take every block); the Oracle must count every
+// must really be called from two threads, the caller and a helper (in the two-thread run its first
+// calls wait, up to 10 s, until a second thread calls too, so that one fast worker cannot take
+// every block), and only from the caller with one thread; the Oracle must count every
 // query once (its counter is shared by the threads) and the progress callback must end at the
 // number of points.
 #include <algorithm>
@@ -29,18 +30,19 @@
 namespace lfa {
 namespace {
 
-// f(x) = sum_i sin(w_i x_i) + x_0 x_1 by torch ops, recording the threads other than its
-// creator's that call it; a call from such a thread waits until a second one has called.
+// f(x) = sum_i sin(w_i x_i) + x_0 x_1 by torch ops, recording the threads that call it; a call
+// waits until `wait_for` threads have called.
 class RecordingModel : public Model {
  public:
-  explicit RecordingModel(bool thread_safe)
-      : thread_safe_(thread_safe), creator_(std::this_thread::get_id()) {}
+  RecordingModel(bool thread_safe, size_t wait_for)
+      : thread_safe_(thread_safe), wait_for_(wait_for), creator_(std::this_thread::get_id()) {}
   torch::Tensor Forward(const torch::Tensor& x) override {
-    if (std::this_thread::get_id() != creator_) {
+    {
       std::unique_lock<std::mutex> guard(lock_);
       threads_.insert(std::this_thread::get_id());
       arrived_.notify_all();
-      arrived_.wait_for(guard, std::chrono::seconds(10), [&] { return threads_.size() >= 2; });
+      arrived_.wait_for(guard, std::chrono::seconds(10),
+                        [&] { return threads_.size() >= wait_for_; });
     }
     const torch::Tensor w = torch::tensor({0.7, -1.3, 2.0, 0.5}, x.options());
     return ((x * w).sin().sum(1) + x.select(1, 0) * x.select(1, 1)).unsqueeze(1);
@@ -53,9 +55,14 @@ class RecordingModel : public Model {
     const std::lock_guard<std::mutex> guard(lock_);
     return threads_.size();
   }
+  bool called_by_creator() const {
+    const std::lock_guard<std::mutex> guard(lock_);
+    return threads_.count(creator_) == 1;
+  }
 
  private:
   bool thread_safe_;
+  size_t wait_for_;
   std::thread::id creator_;
   mutable std::mutex lock_;
   std::condition_variable arrived_;
@@ -81,12 +88,14 @@ struct BlocksRun {
   int64_t queries = 0;
   int64_t last_progress = 0;
   size_t model_threads = 0;
+  bool called_by_caller = false;
 };
 
 // `method` on kPoints points, with batches of 80 rows: two points a block, five blocks.
 BlocksRun ExplainWith(const std::string& method, bool thread_safe, int threads) {
   const ThreadBudget budget(threads);
-  const auto model = std::make_shared<RecordingModel>(thread_safe);
+  const auto model =
+      std::make_shared<RecordingModel>(thread_safe, static_cast<size_t>(thread_safe ? threads : 1));
   Oracle oracle(model, {.max_batch_rows = 2 * kSamples});
   const auto explainer = MakeExplainer(method, {.samples = kSamples});
   BlocksRun run;
@@ -102,6 +111,7 @@ BlocksRun ExplainWith(const std::string& method, bool thread_safe, int threads) 
   EXPECT_EQ(calls, 5);
   run.queries = oracle.queries();
   run.model_threads = model->threads();
+  run.called_by_caller = model->called_by_creator();
   return run;
 }
 
@@ -114,8 +124,10 @@ TEST_P(ConcurrentBlocks, GiveExactlyTheOneThreadNumbersAndCountEveryQuery) {
   const BlocksRun two = ExplainWith(method, /*thread_safe=*/true, 2);
   const BlocksRun serial = ExplainWith(method, /*thread_safe=*/false, 1);
   EXPECT_EQ(two.model_threads, 2u) << "the blocks did not run on two worker threads";
-  EXPECT_EQ(one.model_threads, 0u);  // one thread: the blocks run on the calling thread
-  EXPECT_EQ(serial.model_threads, 0u);
+  for (const BlocksRun* run : {&one, &serial}) {  // the blocks run on the calling thread
+    EXPECT_EQ(run->model_threads, 1u);
+    EXPECT_TRUE(run->called_by_caller);
+  }
   for (const BlocksRun* run : {&one, &two, &serial}) {
     EXPECT_EQ(run->last_progress, kPoints);
     EXPECT_EQ(run->explanation.model_queries, run->queries);
@@ -135,8 +147,8 @@ INSTANTIATE_TEST_SUITE_P(ValueAndGradientMethods, ConcurrentBlocks,
                                            "integrated_gradients"));
 
 TEST(ConcurrentBlocks, OnlyForCpuModelsThatSayTheyMayBeCalledFromTwoThreads) {
-  Oracle safe(std::make_shared<RecordingModel>(true));
-  Oracle unsafe(std::make_shared<RecordingModel>(false));
+  Oracle safe(std::make_shared<RecordingModel>(true, 1));
+  Oracle unsafe(std::make_shared<RecordingModel>(false, 1));
   EXPECT_TRUE(LfaExplainer::BlocksOnUnitThreads(safe));
   EXPECT_FALSE(LfaExplainer::BlocksOnUnitThreads(unsafe));
 }

@@ -3,6 +3,7 @@
 #include <ATen/Parallel.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -73,6 +74,33 @@ TEST_F(UnitThreadsTest, RethrowsTheFirstErrorAndStopsTakingUnits) {
                                  }),
                std::out_of_range);
   EXPECT_LT(started.load(), 1000);
+  EXPECT_EQ(at::get_num_threads(), 2);
+}
+
+// Each of 10 calls runs 2 units that wait for each other, so the caller and one helper take one
+// unit each. Helpers kept across calls (there are fewer than 10: as many as the largest budget
+// seen so far, less one) run units of several calls; threads started per call, which made every
+// call rebuild LibTorch's thread pools, would each have run one.
+TEST_F(UnitThreadsTest, HelperThreadsAreKeptAcrossCalls) {
+  at::set_num_threads(2);
+  thread_local int64_t units_on_this_thread = 0;
+  const std::thread::id caller = std::this_thread::get_id();
+  int64_t most_on_a_helper = 0;
+  for (int call = 0; call < 10; ++call) {
+    std::atomic<int> arrived{0};
+    std::atomic<int64_t> helper_count{0};
+    RunUnitsOnThreads(2, [&](int64_t) {
+      ++arrived;
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+      while (arrived.load() < 2 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::yield();
+      ASSERT_EQ(arrived.load(), 2) << "the second unit never started beside the first";
+      ++units_on_this_thread;
+      if (std::this_thread::get_id() != caller) helper_count = units_on_this_thread;
+    });
+    most_on_a_helper = std::max(most_on_a_helper, helper_count.load());
+  }
+  EXPECT_GE(most_on_a_helper, 2);
   EXPECT_EQ(at::get_num_threads(), 2);
 }
 
