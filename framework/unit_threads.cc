@@ -140,6 +140,14 @@ Helpers*& HelpersInstance() {
 
 }  // namespace
 
+void SetIntraOpThreads(int threads) {
+  if (threads < 1) Fail("SetIntraOpThreads: threads must be >= 1, got ", threads);
+  // LibTorch initialises a thread's count on its first parallel call (to its own default, which
+  // may be one thread), so that happens first, then the setting.
+  (void)at::get_num_threads();
+  if (!SetThisThreadsIntraOp(threads)) at::set_num_threads(threads);
+}
+
 void RunUnitsOnThreads(int64_t units, const std::function<void(int64_t unit)>& unit,
                        const std::function<void(int64_t done)>& done) {
   if (units < 0) Fail("RunUnitsOnThreads: units must be >= 0, got ", units);

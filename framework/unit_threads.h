@@ -37,6 +37,11 @@ namespace lfa {
 // Runs unit(0) .. unit(units - 1) on min(at::get_num_threads(), units) threads, each with one
 // intra-op thread; after each finished unit, done(count finished so far) is called on the worker
 // that finished it, one call at a time (serialised by a lock), count increasing. units >= 0.
+// Sets the calling thread's LibTorch intra-op thread count (threads >= 1). With ATen's OpenMP
+// backend this is OpenMP's per-thread setting and rebuilds nothing; otherwise it is
+// at::set_num_threads, process-wide. Programs set their budget with it once, at start.
+void SetIntraOpThreads(int threads);
+
 void RunUnitsOnThreads(int64_t units, const std::function<void(int64_t unit)>& unit,
                        const std::function<void(int64_t done)>& done = {});
 

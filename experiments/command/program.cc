@@ -15,6 +15,7 @@
 #include "experiments/parallel/rank_failure.h"
 #include "framework/errors.h"
 #include "framework/interrupt.h"
+#include "framework/unit_threads.h"
 
 namespace lfa {
 namespace {
@@ -31,12 +32,14 @@ std::string Names(const std::vector<CLI::App*>& apps) {
 }
 
 // LibTorch's intra-op pool may start with one thread; use every core unless told otherwise. The
-// processes of a parallel job on one node share its cores.
+// processes of a parallel job on one node share its cores. SetIntraOpThreads, not
+// at::set_num_threads: the latter also builds a thread pool whose spinning workers cost ~70 ms of
+// CPU at each start (framework/unit_threads.cc).
 void SetThreads(const Communicator& world) {
   const char* threads = std::getenv("LFA_NUM_THREADS");
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  at::set_num_threads(threads ? std::max(1, std::atoi(threads))
-                              : std::max(1, cores / world.local_size()));
+  SetIntraOpThreads(threads ? std::max(1, std::atoi(threads))
+                            : std::max(1, cores / world.local_size()));
 }
 
 // glibc gives every allocation above its mmap threshold (at most 32 MiB by default) its own

@@ -104,6 +104,20 @@ TEST_F(UnitThreadsTest, HelperThreadsAreKeptAcrossCalls) {
   EXPECT_EQ(at::get_num_threads(), 2);
 }
 
+// On a fresh thread too, where LibTorch's own first-call initialisation would otherwise reset the
+// count afterwards.
+TEST_F(UnitThreadsTest, SetIntraOpThreadsSetsTheCallingThreadsCount) {
+  int on_fresh_thread = 0;
+  std::thread([&] {
+    SetIntraOpThreads(3);
+    on_fresh_thread = at::get_num_threads();
+  }).join();
+  EXPECT_EQ(on_fresh_thread, 3);
+  SetIntraOpThreads(2);
+  EXPECT_EQ(at::get_num_threads(), 2);
+  EXPECT_THROW(SetIntraOpThreads(0), InvalidInput);
+}
+
 TEST_F(UnitThreadsTest, NoUnitsRunsNothingAndNegativeIsAnError) {
   int runs = 0;
   RunUnitsOnThreads(0, [&](int64_t) { ++runs; });
