@@ -19,6 +19,7 @@
 #include "experiments/io/atomic_file.h"
 #include "experiments/io/csv.h"
 #include "experiments/io/input_files.h"
+#include "experiments/io/text.h"
 #include "explainers/recipes.h"
 #include "framework/errors.h"
 #include "framework/explainer.h"
@@ -212,6 +213,12 @@ void RunBench(const BenchCommandOptions& options) {
   if (options.batch_size < 0)
     Fail("--batch-size must be >= 0 (0: the Oracle's choice), got ", options.batch_size);
   if (!options.out.empty()) CheckOutputPath(options.out);
+  const std::vector<std::string> all_methods = MethodNames();
+  for (const std::string& method : options.explainers)
+    if (std::find(all_methods.begin(), all_methods.end(), method) == all_methods.end())
+      Fail("--explainers: unknown explainer '", method, "' (known: ", Join(all_methods, ", "), ")");
+  const std::vector<std::string>& methods =
+      options.explainers.empty() ? all_methods : options.explainers;
   std::vector<Implementation> implementations = {Implementation::kLfa, Implementation::kClassic};
   if (options.implementation != "both")
     implementations = {ParseImplementation(options.implementation)};
@@ -235,7 +242,7 @@ void RunBench(const BenchCommandOptions& options) {
   std::vector<BenchRow> rows;
   double total = 0;
   for (Implementation implementation : implementations) {
-    for (const std::string& method : MethodNames()) {
+    for (const std::string& method : methods) {
       if (implementation == Implementation::kClassic && method == "clime") continue;
       RecipeOptions recipe;
       recipe.samples = options.samples;
@@ -273,6 +280,8 @@ class BenchCommand : public Command {
                    " it, 1000 and 10000)");
     app.add_option("--implementation", o.implementation, "lfa, classic or both");
     app.add_option("--out", o.out, "optional CSV of the table");
+    app.add_option("--explainers", o.explainers, "comma-separated methods to time (default all)")
+        ->delimiter(',');
     app.add_flag("--sweep", o.sweep, "first print the bare cost per row at batch sizes 16..65536");
   }
   void Run() override { RunBench(options_); }

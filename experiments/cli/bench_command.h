@@ -19,6 +19,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "experiments/command/command.h"
 
@@ -38,6 +39,7 @@ struct BenchCommandOptions {
   std::string device = "cpu";
   std::string out;                     // optional CSV of the table
   bool sweep = false;                  // first: bare cost per row at batch sizes 16..65536
+  std::vector<std::string> explainers; // the methods to time (default: every one)
 };
 
 void RunBench(const BenchCommandOptions& options);
