@@ -77,6 +77,9 @@ class LfaExplainer : public Explainer {
 
   // Most decoded values held at once (bounds memory for large N, S or D).
   static constexpr int64_t kMaxChunkValues = int64_t{1} << 24;
+  // Values of one [points, S, D] float64 tensor of a block on a unit thread (1 MiB: about a core's
+  // L2 cache); see "Concurrent blocks" above.
+  static constexpr int64_t kUnitBlockValues = int64_t{1} << 17;
 
  private:
   std::string name_;
