@@ -1,6 +1,7 @@
 #include "neighbourhoods/bernoulli_mask.h"
 
 #include <cmath>
+#include <vector>
 
 #include "framework/counter_random.h"
 #include "framework/errors.h"
@@ -94,15 +95,30 @@ torch::Tensor BernoulliMaskNeighbourhood::Weights(const PointBatch& points,
   return torch::exp(-distance2.squeeze(2) / (options_.width * options_.width));
 }
 
-torch::Tensor ShapleyKernel(const torch::Tensor& sizes, int64_t groups) {
+namespace {
+
+// The Shapley kernel for k = 0, 1, .., G: [G + 1], by scalar arithmetic (a few tensor operations
+// on G + 1 values would cost more than the arithmetic).
+torch::Tensor ShapleyKernelTable(int64_t groups, const torch::TensorOptions& options) {
   const double g = static_cast<double>(groups);
-  const torch::Tensor k = sizes.to(torch::kDouble);
-  const torch::Tensor interior = (k > 0.5) & (k < g - 0.5);
-  const torch::Tensor kk = torch::where(interior, k, torch::ones_like(k));  // avoid log(0)
-  const torch::Tensor log_choose = std::lgamma(g + 1) - torch::lgamma(kk + 1) - torch::lgamma(g - kk + 1);
-  const torch::Tensor log_weight = std::log(std::max(g - 1, 1.0)) - log_choose - torch::log(kk) -
-                                   torch::log((g - kk).clamp_min(1));
-  return torch::where(interior, torch::exp(log_weight), torch::full_like(k, 1e6));
+  std::vector<double> table(static_cast<size_t>(groups + 1), 1e6);
+  for (int64_t size = 1; size < groups; ++size) {
+    const double k = static_cast<double>(size);
+    const double log_choose = std::lgamma(g + 1) - std::lgamma(k + 1) - std::lgamma(g - k + 1);
+    table[static_cast<size_t>(size)] = std::exp(std::log(g - 1) - log_choose - std::log(k) -
+                                                std::log(g - k));
+  }
+  return torch::tensor(table, torch::kDouble).to(options.device());
+}
+
+}  // namespace
+
+torch::Tensor ShapleyKernel(const torch::Tensor& sizes, int64_t groups) {
+  // The weight depends on the size only: a table of G + 1 weights, looked up per sample (the
+  // logarithms of the formula cost more than the rest of the sampling).
+  const torch::Tensor table = ShapleyKernelTable(groups, sizes.options().dtype(torch::kDouble));
+  const torch::Tensor index = sizes.round().to(torch::kLong).clamp(0, groups);
+  return table.index_select(0, index.flatten()).view(sizes.sizes());
 }
 
 torch::Tensor BernoulliMaskNeighbourhood::Origin(const PointBatch& points) const {

@@ -57,7 +57,8 @@ class BernoulliMaskNeighbourhood : public MaskNeighbourhood {
   BernoulliMaskOptions options_;
 };
 
-// The Shapley kernel (G-1) / (C(G,k) k (G-k)) for coalition sizes k [*], 1e6 at k = 0 or G.
+// The Shapley kernel (G-1) / (C(G,k) k (G-k)) for coalition sizes k [*] (whole numbers in 0..G,
+// as float64), 1e6 at k = 0 or G.
 torch::Tensor ShapleyKernel(const torch::Tensor& sizes, int64_t groups);
 
 }  // namespace lfa
