@@ -157,35 +157,66 @@ class FusedNormalEquations {
     return c;
   }
 
-  // y - Z beta per point: [N, S].
-  torch::Tensor Residual(const torch::Tensor& y, const torch::Tensor& beta) const {
+  // Z'W (y - Z beta) per point, in one pass: [N, p]. The refinement step's right-hand side.
+  torch::Tensor ProjectResidual(const torch::Tensor& y, const torch::Tensor& beta) const {
     const torch::Tensor yc = y.contiguous(), bc = beta.contiguous();
     const double* ys = yc.data_ptr<double>();
     const double* bs = bc.data_ptr<double>();
-    const double* xs = xs_;
-    torch::Tensor r = torch::empty({n_, s_}, torch::kDouble);
-    double* out = r.data_ptr<double>();
+    torch::Tensor c = torch::zeros({n_, p_}, torch::kDouble);
+    double* out = c.data_ptr<double>();
     at::parallel_for(0, n_, 1, [&](int64_t begin, int64_t end) {
       for (int64_t i = begin; i < end; ++i) {
-        const double* b = bs + i * p_;
+        double* __restrict ci = out + i * p_;
         for (int64_t k = 0; k < s_; ++k) {
-          const double* xk = xs + (i * s_ + k) * d_;
-          // Four partial sums: one chain of dependent additions would wait on each in turn.
-          double part[4] = {0, 0, 0, 0};
-          int64_t j = 0;
-          for (; j + 4 <= d_; j += 4)
-            for (int q = 0; q < 4; ++q) part[q] += xk[j + q] * b[j + q];
-          for (; j < d_; ++j) part[0] += xk[j] * b[j];
-          double fit = (part[0] + part[1]) + (part[2] + part[3]);
-          if (intercept_) fit += b[d_];
-          out[i * s_ + k] = ys[i * s_ + k] - fit;
+          const double* __restrict xk = xs_ + (i * s_ + k) * d_;
+          const double wr = ws_[i * s_ + k] * (ys[i * s_ + k] - Fitted(xk, bs + i * p_));
+          for (int64_t j = 0; j < d_; ++j) ci[j] += xk[j] * wr;
+          if (intercept_) ci[d_] += wr;
         }
       }
     });
-    return r;
+    return c;
+  }
+
+  // The weighted sums of the diagnostics per point, in one pass and no [N, S] temporaries:
+  // [N, 4] columns sum w, sum w y, sum w y², sum w (y - Z beta)².
+  torch::Tensor FitSums(const torch::Tensor& y, const torch::Tensor& beta) const {
+    const torch::Tensor yc = y.contiguous(), bc = beta.contiguous();
+    const double* ys = yc.data_ptr<double>();
+    const double* bs = bc.data_ptr<double>();
+    torch::Tensor sums = torch::empty({n_, 4}, torch::kDouble);
+    double* out = sums.data_ptr<double>();
+    at::parallel_for(0, n_, 1, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) {
+        double total = 0, wy = 0, wyy = 0, sse = 0;
+        for (int64_t k = 0; k < s_; ++k) {
+          const double w = ws_[i * s_ + k], v = ys[i * s_ + k];
+          const double r = v - Fitted(xs_ + (i * s_ + k) * d_, bs + i * p_);
+          total += w;
+          wy += w * v;
+          wyy += w * v * v;
+          sse += w * r * r;
+        }
+        double* row = out + i * 4;
+        row[0] = total, row[1] = wy, row[2] = wyy, row[3] = sse;
+      }
+    });
+    return sums;
   }
 
  private:
+  // z_k' beta for one sample's row x_k (the intercept last). Four partial sums: one chain of
+  // dependent additions would wait on each in turn.
+  double Fitted(const double* __restrict xk, const double* __restrict b) const {
+    double part[4] = {0, 0, 0, 0};
+    int64_t j = 0;
+    for (; j + 4 <= d_; j += 4)
+      for (int q = 0; q < 4; ++q) part[q] += xk[j + q] * b[j + q];
+    for (; j < d_; ++j) part[0] += xk[j] * b[j];
+    const double fit = (part[0] + part[1]) + (part[2] + part[3]);
+    return intercept_ ? fit + b[d_] : fit;
+  }
+
   torch::Tensor x_, w_;
   const double* xs_;  // x_'s and w_'s data, read once (data_ptr checks the tensor on every call)
   const double* ws_;
@@ -193,17 +224,18 @@ class FusedNormalEquations {
   bool intercept_;
 };
 
-// Diagnostics from the final residual r: SSE = mean_w r², SST = mean_w y² - (mean_w y)².
+// Diagnostics from the weighted sums [N, 4] of FitSums (sum w, sum w y, sum w y², sum w r² for
+// the final residual r): SSE = mean_w r², SST = mean_w y² - (mean_w y)².
 FitResult WeightedFitResult(const torch::Tensor& beta, const NormalSystems& systems,
-                            const torch::Tensor& w, const torch::Tensor& y, const torch::Tensor& r) {
-  const torch::Tensor total = w.sum(1).clamp_min(1e-300);
-  const torch::Tensor yy = (w * y * y).sum(1) / total, wy = (w * y).sum(1) / total;
-  const torch::Tensor sse = (w * r * r).sum(1) / total;
+                            const torch::Tensor& sums) {
+  const torch::Tensor total = sums.select(1, 0).clamp_min(1e-300);
+  const torch::Tensor wy = sums.select(1, 1) / total, yy = sums.select(1, 2) / total;
+  const torch::Tensor sse = sums.select(1, 3) / total;
   const torch::Tensor sst = (yy - wy * wy).clamp_min(0);
   FitResult result;
   result.params = beta;
-  result.ridge = systems.ridge().to(w.device());
-  result.iterations = torch::zeros({w.size(0)}, torch::kLong);
+  result.ridge = systems.ridge().to(sums.device());
+  result.iterations = torch::zeros({sums.size(0)}, torch::kLong);
   result.loss = sse;
   result.r2 = R2(sse, sst, yy);
   return result;
@@ -276,8 +308,8 @@ FitResult WeightedLeastSquares(const torch::Tensor& x, const torch::Tensor& w,
     const FusedNormalEquations fused(x, w, intercept);
     const NormalSystems systems(fused.Matrices(), options);
     torch::Tensor beta = systems.Solve(fused.Project(y));
-    beta += systems.Solve(fused.Project(fused.Residual(y, beta)));
-    return WeightedFitResult(beta, systems, w, y, fused.Residual(y, beta));
+    beta += systems.Solve(fused.ProjectResidual(y, beta));
+    return WeightedFitResult(beta, systems, fused.FitSums(y, beta));
   }
   return BatchedWeightedLeastSquares(x, w, y, intercept, options);
 }
@@ -293,7 +325,9 @@ FitResult BatchedWeightedLeastSquares(const torch::Tensor& x, const torch::Tenso
   torch::Tensor beta = systems.Solve(Project(zw_t, y));
   const auto residual = [&] { return y - torch::bmm(z, beta.unsqueeze(2)).squeeze(2); };
   beta += systems.Solve(Project(zw_t, residual()));
-  return WeightedFitResult(beta, systems, w, y, residual());
+  const torch::Tensor r = residual();
+  return WeightedFitResult(
+      beta, systems, torch::stack({w.sum(1), (w * y).sum(1), (w * y * y).sum(1), (w * r * r).sum(1)}, 1));
 }
 
 FitResult GradientMatchFit(const LocalProblem& problem, int64_t parameters) {
