@@ -10,7 +10,7 @@
 
 #include "framework/errors.h"
 #include "framework/spec_reader.h"
-#include "solvers/weighted_gram.h"
+#include "solvers/fused_normal_equations.h"
 
 namespace lfa {
 
@@ -113,116 +113,6 @@ bool CpuFloat64(std::initializer_list<const torch::Tensor*> tensors) {
 torch::Tensor Project(const torch::Tensor& zw_t, const torch::Tensor& v) {
   return torch::bmm(zw_t, v.unsqueeze(2)).squeeze(2);
 }
-
-// The CPU form of the products below, fused into loops over contiguous float64 data: no
-// [N, S, p] copies of z and zW (tens of MB per block, each mapped and cleared afresh) and no GEMM
-// of 24 x 24 results (ATLAS copies its operands into blocks first). The sums run over the samples
-// in order, so they differ from the GEMM's in the last bits only.
-class FusedNormalEquations {
- public:
-  FusedNormalEquations(const torch::Tensor& x, const torch::Tensor& w, bool intercept)
-      : x_(x.contiguous()), w_(w.contiguous()), xs_(x_.data_ptr<double>()),
-        ws_(w_.data_ptr<double>()), n_(x.size(0)), s_(x.size(1)), d_(x.size(2)),
-        p_(d_ + (intercept ? 1 : 0)), intercept_(intercept) {}
-
-
-  // A_i = sum_k w_k z_k z_k': [N, p, p], by WeightedGram (solvers/weighted_gram.h).
-  torch::Tensor Matrices() const {
-    torch::Tensor a = torch::empty({n_, p_, p_}, torch::kDouble);
-    double* out = a.data_ptr<double>();
-    at::parallel_for(0, n_, 1, [&](int64_t begin, int64_t end) {
-      for (int64_t i = begin; i < end; ++i)
-        WeightedGram(xs_ + i * s_ * d_, ws_ + i * s_, s_, d_, intercept_, out + i * p_ * p_);
-    });
-    return a;
-  }
-
-  // Z'W v per point for v [N, S]: [N, p].
-  torch::Tensor Project(const torch::Tensor& v) const {
-    const torch::Tensor vc = v.contiguous();
-    const double* in = vc.data_ptr<double>();
-    torch::Tensor c = torch::zeros({n_, p_}, torch::kDouble);
-    double* out = c.data_ptr<double>();
-    at::parallel_for(0, n_, 1, [&](int64_t begin, int64_t end) {
-      for (int64_t i = begin; i < end; ++i) {
-        double* __restrict ci = out + i * p_;
-        for (int64_t k = 0; k < s_; ++k) {
-          const double* __restrict xk = xs_ + (i * s_ + k) * d_;
-          const double wv = ws_[i * s_ + k] * in[i * s_ + k];
-          for (int64_t j = 0; j < d_; ++j) ci[j] += xk[j] * wv;
-          if (intercept_) ci[d_] += wv;
-        }
-      }
-    });
-    return c;
-  }
-
-  // Z'W (y - Z beta) per point, in one pass: [N, p]. The refinement step's right-hand side.
-  torch::Tensor ProjectResidual(const torch::Tensor& y, const torch::Tensor& beta) const {
-    const torch::Tensor yc = y.contiguous(), bc = beta.contiguous();
-    const double* ys = yc.data_ptr<double>();
-    const double* bs = bc.data_ptr<double>();
-    torch::Tensor c = torch::zeros({n_, p_}, torch::kDouble);
-    double* out = c.data_ptr<double>();
-    at::parallel_for(0, n_, 1, [&](int64_t begin, int64_t end) {
-      for (int64_t i = begin; i < end; ++i) {
-        double* __restrict ci = out + i * p_;
-        for (int64_t k = 0; k < s_; ++k) {
-          const double* __restrict xk = xs_ + (i * s_ + k) * d_;
-          const double wr = ws_[i * s_ + k] * (ys[i * s_ + k] - Fitted(xk, bs + i * p_));
-          for (int64_t j = 0; j < d_; ++j) ci[j] += xk[j] * wr;
-          if (intercept_) ci[d_] += wr;
-        }
-      }
-    });
-    return c;
-  }
-
-  // The weighted sums of the diagnostics per point, in one pass and no [N, S] temporaries:
-  // [N, 4] columns sum w, sum w y, sum w y², sum w (y - Z beta)².
-  torch::Tensor FitSums(const torch::Tensor& y, const torch::Tensor& beta) const {
-    const torch::Tensor yc = y.contiguous(), bc = beta.contiguous();
-    const double* ys = yc.data_ptr<double>();
-    const double* bs = bc.data_ptr<double>();
-    torch::Tensor sums = torch::empty({n_, 4}, torch::kDouble);
-    double* out = sums.data_ptr<double>();
-    at::parallel_for(0, n_, 1, [&](int64_t begin, int64_t end) {
-      for (int64_t i = begin; i < end; ++i) {
-        double total = 0, wy = 0, wyy = 0, sse = 0;
-        for (int64_t k = 0; k < s_; ++k) {
-          const double w = ws_[i * s_ + k], v = ys[i * s_ + k];
-          const double r = v - Fitted(xs_ + (i * s_ + k) * d_, bs + i * p_);
-          total += w;
-          wy += w * v;
-          wyy += w * v * v;
-          sse += w * r * r;
-        }
-        double* row = out + i * 4;
-        row[0] = total, row[1] = wy, row[2] = wyy, row[3] = sse;
-      }
-    });
-    return sums;
-  }
-
- private:
-  // z_k' beta for one sample's row x_k (the intercept last). Four partial sums: one chain of
-  // dependent additions would wait on each in turn.
-  double Fitted(const double* __restrict xk, const double* __restrict b) const {
-    double part[4] = {0, 0, 0, 0};
-    int64_t j = 0;
-    for (; j + 4 <= d_; j += 4)
-      for (int q = 0; q < 4; ++q) part[q] += xk[j + q] * b[j + q];
-    for (; j < d_; ++j) part[0] += xk[j] * b[j];
-    const double fit = (part[0] + part[1]) + (part[2] + part[3]);
-    return intercept_ ? fit + b[d_] : fit;
-  }
-
-  torch::Tensor x_, w_;
-  const double* xs_;  // x_'s and w_'s data, read once (data_ptr checks the tensor on every call)
-  const double* ws_;
-  int64_t n_, s_, d_, p_;
-  bool intercept_;
-};
 
 // Diagnostics from the weighted sums [N, 4] of FitSums (sum w, sum w y, sum w y², sum w r² for
 // the final residual r): SSE = mean_w r², SST = mean_w y² - (mean_w y)².
