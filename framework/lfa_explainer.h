@@ -8,15 +8,20 @@
 //                             (normal equations on device, p x p solves on the host)
 // Points go through in blocks of BlockPoints(): as many points as fill one Oracle batch of this
 // model and query kind (the Oracle splits a point's samples when they exceed its batch), so the
-// block's samples, inputs and responses stay a cache-sized working set on the CPU and a bounded
-// share of memory on a GPU, whatever N and S are. A block holds at least one point per intra-op
-// thread while kMaxChunkValues allows: the per-point fits (a 785 x 785 system per image for
-// C-LIME) run one point per thread, so a one-point block would leave the other cores idle. The
-// block layout does not change which numbers are drawn: every draw is keyed by (seed, point,
-// sample) (framework/counter_random.h); only the model's batches, and so its last bits, may differ.
+// block's samples, inputs and responses stay a bounded working set on the CPU and a bounded share
+// of memory on a GPU, whatever N and S are. A block that runs on one unit thread (below) is
+// smaller still: at most kUnitBlockValues values per [points, S, D] float64 tensor (1 MiB, about a
+// core's L2 cache; 5 HELOC points of 1000 samples), because a block's dozen passes over such
+// tensors cost more than its model queries once they stream from memory (tabular LIME 1.51 ->
+// 1.25 times its bare queries). Run one after another with every intra-op thread, a block holds at
+// least one point per thread while kMaxChunkValues allows: the per-point fits (a 785 x 785 system
+// per image for C-LIME) run one point per thread, so a one-point block would leave the other cores
+// idle. The block layout does not change which numbers are drawn: every draw is keyed by (seed,
+// point, sample) (framework/counter_random.h); only the model's batches, and so its last bits, may
+// differ.
 //
 // Concurrent blocks. On the CPU, with a model that may be called from two threads at once
-// (Model::thread_safe: TorchScript modules), the blocks run as units on the intra-op thread
+// (Model::thread_safe: TorchScript modules, zoo models, MLPs), the blocks run as units on the intra-op thread
 // budget's worth of threads, each block on ONE intra-op thread (framework/unit_threads.h), instead
 // of one after another with all threads each. A tabular model and a block's tensor operations are
 // too small for LibTorch's intra-op threads (two threads are slower than one on heloc_ffnnA), so

@@ -48,8 +48,8 @@ class Model {
 
   // Whether Forward, and autograd through it, may run on two threads at once (each with its own
   // inputs). False unless a model says so: a model may count its calls, keep state between calls
-  // or need a lock (a Python callable needs the GIL). TorchScript modules say true. LfaExplainer
-  // explains blocks of points concurrently on the CPU only for such models.
+  // or need a lock (a Python callable needs the GIL). TorchScript modules, zoo models and MLPs say
+  // true. LfaExplainer explains blocks of points concurrently on the CPU only for such models.
   virtual bool thread_safe() const { return false; }
 };
 

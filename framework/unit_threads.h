@@ -26,7 +26,8 @@
 //
 // WARNING: a unit must not touch state another unit writes: each unit builds its own models,
 // Oracles and explainers. Shared read-only objects (registries, released tables) are fine. Call
-// it from one thread at a time: LibTorch's thread budget is process-wide.
+// it from one thread at a time: the helpers are shared, so a second caller's units would wait for
+// the first's (they would still all run: each caller also works its own units).
 #pragma once
 
 #include <cstdint>

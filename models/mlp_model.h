@@ -40,6 +40,8 @@ class MlpModel : public Model {
   torch::Dtype dtype() const override { return weights_.front().scalar_type(); }
   void To(const torch::Device& device) override;
   std::string description() const override;
+  // Forward is tensor arithmetic on constant weights.
+  bool thread_safe() const override { return true; }
   // Layer weights [out, in] and biases [out], first layer first.
   const std::vector<torch::Tensor>& weights() const { return weights_; }
   const std::vector<torch::Tensor>& biases() const { return biases_; }

@@ -93,6 +93,9 @@ class ZooModel : public LayeredModel {
   std::vector<int64_t> input_shape() const override { return {1, 28, 28}; }
   void To(const torch::Device& device) override;
   std::string description() const override;
+  // Evaluation mode holds no state between calls (no batch statistics, no dropout), and the
+  // Oracle's autograd asks for input gradients only, so nothing is written to the parameters.
+  bool thread_safe() const override { return true; }
 
   std::vector<std::string> layer_names() const override;
   // The activation is the output of the named layer, the very tensor the next layer consumes.
