@@ -55,7 +55,11 @@ torch::Tensor R2(const torch::Tensor& sse, const torch::Tensor& sst, const torch
 // for the refinement step.
 class NormalSystems {
  public:
-  NormalSystems(const torch::Tensor& normal, const ClosedFormOptions& options)
+  // known_singular: every system's rank is known to be below p (FusedNormalEquations::
+  // rank_bound), so the factorisation that would fail or show a vanishing pivot is skipped: the
+  // same ridge follows, at half the cost (C-LIME on an image: two 785 x 785 factorisations).
+  NormalSystems(const torch::Tensor& normal, const ClosedFormOptions& options,
+                bool known_singular = false)
       : factors_(normal.size(0)), ridge_(torch::zeros({normal.size(0)}, torch::kDouble)) {
     const torch::Tensor a = normal.to(torch::kCPU).contiguous();
     const int64_t n = a.size(0), p = a.size(1);
@@ -65,8 +69,11 @@ class NormalSystems {
       for (int64_t i = begin; i < end; ++i) {
         const Eigen::Map<const Eigen::MatrixXd> system(data + i * p * p, p, p);
         Eigen::LLT<Eigen::MatrixXd>& cholesky = factors_[i];
-        cholesky.compute(system);
-        bool singular = cholesky.info() != Eigen::Success;
+        bool singular = known_singular;
+        if (!singular) {
+          cholesky.compute(system);
+          singular = cholesky.info() != Eigen::Success;
+        }
         if (!singular) {
           const Eigen::VectorXd pivots = cholesky.matrixLLT().diagonal().array().square();
           singular = !(pivots.maxCoeff() > 0) ||
@@ -196,7 +203,8 @@ FitResult WeightedLeastSquares(const torch::Tensor& x, const torch::Tensor& w,
   // near-exact fits to cancellation), SST = y'Wy - (1'Wy)^2 / 1'W1.
   if (CpuFloat64({&x, &w, &y})) {
     const FusedNormalEquations fused(x, w, intercept);
-    const NormalSystems systems(fused.Matrices(), options);
+    const NormalSystems systems(fused.Matrices(), options,
+                                /*known_singular=*/fused.rank_bound() < x.size(2) + (intercept ? 1 : 0));
     torch::Tensor beta = systems.Solve(fused.Project(y));
     beta += systems.Solve(fused.ProjectResidual(y, beta));
     return WeightedFitResult(beta, systems, fused.FitSums(y, beta));

@@ -1,9 +1,9 @@
 #include "solvers/fused_normal_equations.h"
 
+#include <ATen/Parallel.h>
+
 #include <algorithm>
 #include <vector>
-
-#include <ATen/Parallel.h>
 
 #include "solvers/weighted_gram.h"
 
@@ -11,9 +11,15 @@ namespace lfa {
 
 FusedNormalEquations::FusedNormalEquations(const torch::Tensor& x, const torch::Tensor& w,
                                            bool intercept)
-    : x_(x.contiguous()), w_(w.contiguous()), xs_(x_.data_ptr<double>()),
-      ws_(w_.data_ptr<double>()), n_(x.size(0)), s_(x.size(1)), d_(x.size(2)),
-      p_(d_ + (intercept ? 1 : 0)), intercept_(intercept) {
+    : x_(x.contiguous()),
+      w_(w.contiguous()),
+      xs_(x_.data_ptr<double>()),
+      ws_(w_.data_ptr<double>()),
+      n_(x.size(0)),
+      s_(x.size(1)),
+      d_(x.size(2)),
+      p_(d_ + (intercept ? 1 : 0)),
+      intercept_(intercept) {
   paired_ = FindPairs(&a_);
 }
 
@@ -33,6 +39,11 @@ bool FusedNormalEquations::FindPairs(double* pair_constant) const {
   }
   *pair_constant = a;
   return true;
+}
+
+int64_t FusedNormalEquations::rank_bound() const {
+  if (!paired_) return s_;
+  return s_ / 2 + 1 + s_ % 2;
 }
 
 double FusedNormalEquations::Dot(const double* __restrict x, const double* __restrict b) const {
@@ -95,7 +106,8 @@ torch::Tensor FusedNormalEquations::Matrices() const {
 }
 
 template <bool kResidual>
-torch::Tensor FusedNormalEquations::ProjectOf(const torch::Tensor& y, const torch::Tensor& beta) const {
+torch::Tensor FusedNormalEquations::ProjectOf(const torch::Tensor& y,
+                                              const torch::Tensor& beta) const {
   const torch::Tensor yc = y.contiguous();
   const torch::Tensor bc = kResidual ? beta.contiguous() : torch::Tensor();
   const double* ys = yc.data_ptr<double>();
@@ -155,7 +167,8 @@ torch::Tensor FusedNormalEquations::ProjectResidual(const torch::Tensor& y,
   return ProjectOf<true>(y, beta);
 }
 
-torch::Tensor FusedNormalEquations::FitSums(const torch::Tensor& y, const torch::Tensor& beta) const {
+torch::Tensor FusedNormalEquations::FitSums(const torch::Tensor& y,
+                                            const torch::Tensor& beta) const {
   const torch::Tensor yc = y.contiguous(), bc = beta.contiguous();
   const double* ys = yc.data_ptr<double>();
   const double* bs = bc.data_ptr<double>();

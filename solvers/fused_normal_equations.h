@@ -21,9 +21,9 @@
 //   const torch::Tensor a = fused.Matrices(), c = fused.Project(y);
 #pragma once
 
-#include <cstdint>
-
 #include <torch/types.h>
+
+#include <cstdint>
 
 namespace lfa {
 
@@ -40,6 +40,11 @@ class FusedNormalEquations {
   // Whether the samples were found in antithetic pairs (see above), and their constant a.
   bool paired() const { return paired_; }
   double pair_constant() const { return a_; }
+  // An upper bound on the rank of every point's Z'WZ: S, or for pairs the first members and one
+  // more (z_{2q} + z_{2q+1} = [a 1, 2] is the same for every pair; with an intercept, or 0
+  // without), and an odd S's last sample. Below p the systems are singular before any
+  // factorisation.
+  int64_t rank_bound() const;
 
  private:
   // Whether the samples come in antithetic pairs; sets *a to their constant if so.
