@@ -1,6 +1,7 @@
 #include "solvers/closed_form.h"
 
 #include <algorithm>
+#include <cmath>
 #include <initializer_list>
 #include <vector>
 
@@ -123,7 +124,7 @@ torch::Tensor Project(const torch::Tensor& zw_t, const torch::Tensor& v) {
 
 // Diagnostics from the weighted sums [N, 4] of FitSums (sum w, sum w y, sum w y², sum w r² for
 // the final residual r): SSE = mean_w r², SST = mean_w y² - (mean_w y)².
-FitResult WeightedFitResult(const torch::Tensor& beta, const NormalSystems& systems,
+FitResult WeightedFitResult(const torch::Tensor& beta, const torch::Tensor& ridge,
                             const torch::Tensor& sums) {
   const torch::Tensor total = sums.select(1, 0).clamp_min(1e-300);
   const torch::Tensor wy = sums.select(1, 1) / total, yy = sums.select(1, 2) / total;
@@ -131,11 +132,71 @@ FitResult WeightedFitResult(const torch::Tensor& beta, const NormalSystems& syst
   const torch::Tensor sst = (yy - wy * wy).clamp_min(0);
   FitResult result;
   result.params = beta;
-  result.ridge = systems.ridge().to(sums.device());
+  result.ridge = ridge.to(sums.device());
   result.iterations = torch::zeros({sums.size(0)}, torch::kLong);
   result.loss = sse;
   result.r2 = R2(sse, sst, yy);
   return result;
+}
+
+// The ridge fit of antithetic Gaussian pairs (x_q and -x_q with weight w_q, q < P) in fewer pairs
+// than features, on the CPU: C-LIME on an image (500 pairs, 784 pixels). There A = Z'WZ =
+// [[2 X'X, 0], [0, 2 g0]] (X = diag(sqrt w) [x_q], g0 = sum w) has rank at most P + 1 < p, so the
+// primal form would find it singular and solve (A + lambda I) beta = c with the ridge lambda =
+// ridge * mean diag A. The same solution, in the P-dimensional space of the pairs: since
+// c_x = X'u with u_q = sqrt(w_q) (y_{2q} - y_{2q+1}),
+//     beta_x = (2 X'X + lambda I)^-1 X'u = X' (2 XX' + lambda I)^-1 u,
+//     beta_1 = sum_q w_q (y_{2q} + y_{2q+1}) / (2 g0 + lambda),
+// a P x P Gram and factorisation instead of two p x p ones (98 + 42 million multiply-adds a
+// point instead of 154 + 161). One refinement step against the data's residual, as the primal.
+FitResult DualPairsRidgeFit(const FusedNormalEquations& fused, const torch::Tensor& x,
+                            const torch::Tensor& w, const torch::Tensor& y, bool intercept,
+                            const ClosedFormOptions& options) {
+  using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  using Strided = Eigen::Map<const RowMajor, 0, Eigen::OuterStride<>>;
+  const torch::Tensor xc = x.contiguous(), wc = w.contiguous(), yc = y.contiguous();
+  const int64_t n = x.size(0), s = x.size(1), d = x.size(2), pairs = s / 2;
+  const int64_t p = d + (intercept ? 1 : 0);
+  torch::Tensor beta = torch::zeros({n, p}, torch::kDouble);
+  torch::Tensor ridge = torch::empty({n}, torch::kDouble);
+  const double* xs = xc.data_ptr<double>();
+  const double* ws = wc.data_ptr<double>();
+  const double* ys = yc.data_ptr<double>();
+  double* beta_out = beta.data_ptr<double>();
+  double* ridge_out = ridge.data_ptr<double>();
+  at::parallel_for(0, n, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      const Strided first(xs + i * s * d, pairs, d, Eigen::OuterStride<>(2 * d));
+      Eigen::VectorXd root(pairs), y0(pairs), y1(pairs);
+      for (int64_t q = 0; q < pairs; ++q) {
+        root(q) = std::sqrt(ws[i * s + 2 * q]);
+        y0(q) = ys[i * s + 2 * q];
+        y1(q) = ys[i * s + 2 * q + 1];
+      }
+      const Eigen::MatrixXd scaled = root.asDiagonal() * first;  // X, P x d
+      Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(pairs, pairs);
+      gram.selfadjointView<Eigen::Lower>().rankUpdate(scaled, 2.0);  // 2 XX'
+      const double g0 = root.squaredNorm();
+      const double mean_diagonal = (gram.trace() + (intercept ? 2 * g0 : 0.0)) / static_cast<double>(p);
+      const double lambda = options.ridge * std::max(mean_diagonal, 1e-300);
+      gram.diagonal().array() += lambda;
+      const Eigen::LLT<Eigen::MatrixXd, Eigen::Lower> cholesky(gram);
+      Eigen::Map<Eigen::VectorXd> b(beta_out + i * p, p);
+      // Adds the solution for the responses (v0, v1) of the pairs to b.
+      auto add_solution = [&](const Eigen::VectorXd& v0, const Eigen::VectorXd& v1) {
+        const Eigen::VectorXd u = root.cwiseProduct(v0 - v1);
+        b.head(d) += scaled.transpose() * cholesky.solve(u);
+        if (intercept) b(d) += root.cwiseAbs2().dot(v0 + v1) / (2 * g0 + lambda);
+      };
+      add_solution(y0, y1);
+      const Eigen::VectorXd fitted = first * b.head(d);  // x_q.beta_x; the partner's is minus it
+      const double b1 = intercept ? b(d) : 0.0;
+      add_solution(y0 - fitted - Eigen::VectorXd::Constant(pairs, b1),
+                   y1 + fitted - Eigen::VectorXd::Constant(pairs, b1));
+      ridge_out[i] = lambda;
+    }
+  });
+  return WeightedFitResult(beta, ridge, fused.FitSums(y, beta));
 }
 
 // The gradient-matching fit of float64 CPU problems in two passes over each point's gradients J
@@ -203,11 +264,14 @@ FitResult WeightedLeastSquares(const torch::Tensor& x, const torch::Tensor& w,
   // near-exact fits to cancellation), SST = y'Wy - (1'Wy)^2 / 1'W1.
   if (CpuFloat64({&x, &w, &y})) {
     const FusedNormalEquations fused(x, w, intercept);
+    if (fused.paired() && fused.pair_constant() == 0.0 && x.size(1) % 2 == 0 &&
+        x.size(1) / 2 < x.size(2))
+      return DualPairsRidgeFit(fused, x, w, y, intercept, options);
     const NormalSystems systems(fused.Matrices(), options,
                                 /*known_singular=*/fused.rank_bound() < x.size(2) + (intercept ? 1 : 0));
     torch::Tensor beta = systems.Solve(fused.Project(y));
     beta += systems.Solve(fused.ProjectResidual(y, beta));
-    return WeightedFitResult(beta, systems, fused.FitSums(y, beta));
+    return WeightedFitResult(beta, systems.ridge(), fused.FitSums(y, beta));
   }
   return BatchedWeightedLeastSquares(x, w, y, intercept, options);
 }
@@ -225,7 +289,7 @@ FitResult BatchedWeightedLeastSquares(const torch::Tensor& x, const torch::Tenso
   beta += systems.Solve(Project(zw_t, residual()));
   const torch::Tensor r = residual();
   return WeightedFitResult(
-      beta, systems, torch::stack({w.sum(1), (w * y).sum(1), (w * y * y).sum(1), (w * r * r).sum(1)}, 1));
+      beta, systems.ridge(), torch::stack({w.sum(1), (w * y).sum(1), (w * y * y).sum(1), (w * r * r).sum(1)}, 1));
 }
 
 FitResult GradientMatchFit(const LocalProblem& problem, int64_t parameters) {

@@ -8,6 +8,7 @@
 // The same for the two forms of the gradient-matching fit (GradientMatchFit, fused on the CPU, and
 // BatchedGradientMatchFit, the tensor form CUDA runs).
 #include <tuple>
+#include <utility>
 
 #include <gtest/gtest.h>
 #include <torch/types.h>
@@ -86,19 +87,20 @@ TEST(ClosedFormForms, NegativeWeightsTakeTheRowLoopAndAgree) {
 // Antithetic samples (x and -x with equal weights, C-LIME's), fitted by the fused form from the
 // pairs' first members (solvers/fused_normal_equations.h): with more pairs than parameters the
 // forms agree without a ridge; with fewer (30 pairs, 70 features: C-LIME's 500 pairs for 784
-// pixels in small) the systems are singular, the fused form skips the factorisation that would
-// find it out, and both give the same ridge and the same ridged solution.
+// pixels in small) the systems are singular and the CPU form solves the ridged system in the
+// pairs' space (DualPairsRidgeFit): both give the same ridge and the same ridged solution.
 TEST(ClosedFormForms, AntitheticPairsAgreeWithAndWithoutFullRank) {
-  for (const int64_t pairs : {100, 30}) {
-    SCOPED_TRACE(testing::Message() << pairs << " pairs");
+  for (const auto& [pairs, intercept] :
+       {std::pair<int64_t, bool>{100, true}, {30, true}, {30, false}}) {
+    SCOPED_TRACE(testing::Message() << pairs << " pairs, intercept " << intercept);
     const torch::Tensor first = RandomNormal({3, pairs, 1, 70}, 14);
     const torch::Tensor x = torch::cat({first, -first}, 2).reshape({3, 2 * pairs, 70});
     const torch::Tensor w =
         RandomUniform({3, pairs, 1}, 0.5, 1.5, 15).expand({3, pairs, 2}).reshape({3, 2 * pairs});
     const torch::Tensor y = x.sum(2).sin() + 0.1 * RandomNormal({3, 2 * pairs}, 16);
     const ClosedFormOptions options{.ridge = pairs < 70 ? 1e-6 : 0.0};
-    const FitResult fused = WeightedLeastSquares(x, w, y, true, options);
-    const FitResult batched = BatchedWeightedLeastSquares(x, w, y, true, options);
+    const FitResult fused = WeightedLeastSquares(x, w, y, intercept, options);
+    const FitResult batched = BatchedWeightedLeastSquares(x, w, y, intercept, options);
     EXPECT_TRUE(AllClose(fused.ridge, batched.ridge, 1e-12));
     EXPECT_EQ(fused.ridge.min().item<double>() > 0, pairs < 70);
     EXPECT_TRUE(AllClose(fused.params, batched.params, 1e-8));
