@@ -177,7 +177,8 @@ FitResult DualPairsRidgeFit(const FusedNormalEquations& fused, const torch::Tens
       Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(pairs, pairs);
       gram.selfadjointView<Eigen::Lower>().rankUpdate(scaled, 2.0);  // 2 XX'
       const double g0 = root.squaredNorm();
-      const double mean_diagonal = (gram.trace() + (intercept ? 2 * g0 : 0.0)) / static_cast<double>(p);
+      const double mean_diagonal =
+          (gram.trace() + (intercept ? 2 * g0 : 0.0)) / static_cast<double>(p);
       const double lambda = options.ridge * std::max(mean_diagonal, 1e-300);
       gram.diagonal().array() += lambda;
       const Eigen::LLT<Eigen::MatrixXd, Eigen::Lower> cholesky(gram);
@@ -264,11 +265,12 @@ FitResult WeightedLeastSquares(const torch::Tensor& x, const torch::Tensor& w,
   // near-exact fits to cancellation), SST = y'Wy - (1'Wy)^2 / 1'W1.
   if (CpuFloat64({&x, &w, &y})) {
     const FusedNormalEquations fused(x, w, intercept);
+    const int64_t p = x.size(2) + (intercept ? 1 : 0);
     if (fused.paired() && fused.pair_constant() == 0.0 && x.size(1) % 2 == 0 &&
         x.size(1) / 2 < x.size(2))
       return DualPairsRidgeFit(fused, x, w, y, intercept, options);
     const NormalSystems systems(fused.Matrices(), options,
-                                /*known_singular=*/fused.rank_bound() < x.size(2) + (intercept ? 1 : 0));
+                                /*known_singular=*/fused.rank_bound() < p);
     torch::Tensor beta = systems.Solve(fused.Project(y));
     beta += systems.Solve(fused.ProjectResidual(y, beta));
     return WeightedFitResult(beta, systems.ridge(), fused.FitSums(y, beta));
@@ -289,7 +291,8 @@ FitResult BatchedWeightedLeastSquares(const torch::Tensor& x, const torch::Tenso
   beta += systems.Solve(Project(zw_t, residual()));
   const torch::Tensor r = residual();
   return WeightedFitResult(
-      beta, systems.ridge(), torch::stack({w.sum(1), (w * y).sum(1), (w * y * y).sum(1), (w * r * r).sum(1)}, 1));
+      beta, systems.ridge(),
+      torch::stack({w.sum(1), (w * y).sum(1), (w * y * y).sum(1), (w * r * r).sum(1)}, 1));
 }
 
 FitResult GradientMatchFit(const LocalProblem& problem, int64_t parameters) {

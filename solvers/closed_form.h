@@ -11,6 +11,10 @@
 // A point whose system is singular or nearly so (a feature never varied, fewer distinct samples
 // than parameters) is solved again with a ridge lambda = ridge * trace(A) / p added to the
 // diagonal; lambda is reported in FitResult::ridge. Results stay on the samples' device.
+// Samples in antithetic pairs (C-LIME, KernelSHAP) are summed from the pairs' first members on
+// the CPU (solvers/fused_normal_equations.h); Gaussian pairs fewer than the features (C-LIME on an
+// image) are singular by construction and solved in the pairs' space, X'(2XX' + lambda I)^-1 u,
+// with the same ridge (DualPairsRidgeFit in closed_form.cc).
 //
 //   ClosedFormSolver solver({.rank_tolerance = 1e-12});
 //   FitResult fit = solver.Fit(problem, LinearSurrogate());
