@@ -43,6 +43,8 @@ class ScriptModuleModel : public Model {
   torch::Dtype dtype() const override { return dtype_; }
   void To(const torch::Device& device) override;
   std::string description() const override { return description_; }
+  // Forward runs the module's TorchScript graph, as TorchScriptModel does.
+  bool thread_safe() const override { return true; }
 
   // True once the adapter works on its own deep copy (the caller's module needed a change).
   bool owns_copy() const { return owns_copy_; }

@@ -55,6 +55,9 @@ class InterruptibleModel : public Model {
   torch::Dtype dtype() const override { return model_->dtype(); }
   void To(const torch::Device& device) override { model_->To(device); }
   std::string description() const override { return model_->description(); }
+  // The check takes the GIL itself (the explain bindings release it), so it is safe from the
+  // helper threads of concurrent blocks; off the main thread it finds no signal to run.
+  bool thread_safe() const override { return model_->thread_safe(); }
 
  private:
   std::shared_ptr<Model> model_;
@@ -79,6 +82,7 @@ class InterruptibleLayeredModel : public LayeredModel {
   torch::Dtype dtype() const override { return model_->dtype(); }
   void To(const torch::Device& device) override { model_->To(device); }
   std::string description() const override { return model_->description(); }
+  bool thread_safe() const override { return model_->thread_safe(); }
 
  private:
   std::shared_ptr<LayeredModel> model_;
