@@ -152,6 +152,8 @@ expect_error "corrupt model file (text)" "text.pt" out.csv \
   explain --model text.pt --data tiny.csv --explainer lime --out out.csv
 expect_error "unknown explainer" "'limey'" out.csv \
   explain --model "$model_or_missing" --data tiny.csv --explainer limey --out out.csv
+expect_error "lfa bench: unknown name in --explainers" "'bogus'" out.csv \
+  bench --model "$model_or_missing" --data tiny.csv --explainers lime,bogus --out out.csv
 expect_error "unknown implementation" "'klassic'" out.csv \
   explain --model "$model_or_missing" --data tiny.csv --explainer lime --implementation klassic --out out.csv
 expect_error "clime has no classic implementation" "clime" out.csv \
