@@ -105,6 +105,16 @@ torch::Tensor FusedNormalEquations::Matrices() const {
   return result;
 }
 
+FusedNormalEquations::PointView FusedNormalEquations::View(int64_t i, const double* ys,
+                                                           const double* bs) const {
+  PointView point{xs_ + i * s_ * d_, ws_ + i * s_, ys + i * s_, bs ? bs + i * p_ : nullptr};
+  if (point.b) {
+    point.b1 = intercept_ ? point.b[d_] : 0.0;
+    for (int64_t j = 0; j < d_; ++j) point.sum_b += point.b[j];
+  }
+  return point;
+}
+
 template <bool kResidual>
 torch::Tensor FusedNormalEquations::ProjectOf(const torch::Tensor& y,
                                               const torch::Tensor& beta) const {
@@ -114,45 +124,37 @@ torch::Tensor FusedNormalEquations::ProjectOf(const torch::Tensor& y,
   const double* bs = kResidual ? bc.data_ptr<double>() : nullptr;
   torch::Tensor c = torch::zeros({n_, p_}, torch::kDouble);
   double* out = c.data_ptr<double>();
-  at::parallel_for(0, n_, 1, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) {
-      const double* xi = xs_ + i * s_ * d_;
-      const double* wi = ws_ + i * s_;
-      const double* yi = ys + i * s_;
-      const double* b = kResidual ? bs + i * p_ : nullptr;
-      const double b1 = kResidual && intercept_ ? b[d_] : 0.0;
-      double sum_b = 0;
-      if (kResidual)
-        for (int64_t j = 0; j < d_; ++j) sum_b += b[j];
-      double* __restrict ci = out + i * p_;
-      int64_t k = 0;
-      if (paired_) {
-        // sum_pairs w (x v0 + (a - x) v1) = sum w x (v0 - v1) + a sum w v1.
-        double partner_sum = 0, both_sum = 0;
-        for (; k + 1 < s_; k += 2) {
-          const double* __restrict x0 = xi + k * d_;
-          double v0 = yi[k], v1 = yi[k + 1];
-          if (kResidual) {
-            const double dot = Dot(x0, b);
-            v0 -= dot + b1;
-            v1 -= a_ * sum_b - dot + b1;
-          }
-          const double w = wi[k], difference = w * (v0 - v1);
-          for (int64_t j = 0; j < d_; ++j) ci[j] += x0[j] * difference;
-          partner_sum += w * v1;
-          both_sum += w * (v0 + v1);
+  ForEachPoint(ys, bs, [&](int64_t i, const PointView& point) {
+    const double *xi = point.x, *wi = point.w, *yi = point.y, *b = point.b;
+    const double b1 = point.b1, sum_b = point.sum_b;
+    double* __restrict ci = out + i * p_;
+    int64_t k = 0;
+    if (paired_) {
+      // sum_pairs w (x v0 + (a - x) v1) = sum w x (v0 - v1) + a sum w v1.
+      double partner_sum = 0, both_sum = 0;
+      for (; k + 1 < s_; k += 2) {
+        const double* __restrict x0 = xi + k * d_;
+        double v0 = yi[k], v1 = yi[k + 1];
+        if (kResidual) {
+          const double dot = Dot(x0, b);
+          v0 -= dot + b1;
+          v1 -= a_ * sum_b - dot + b1;
         }
-        for (int64_t j = 0; j < d_; ++j) ci[j] += a_ * partner_sum;
-        if (intercept_) ci[d_] += both_sum;
+        const double w = wi[k], difference = w * (v0 - v1);
+        for (int64_t j = 0; j < d_; ++j) ci[j] += x0[j] * difference;
+        partner_sum += w * v1;
+        both_sum += w * (v0 + v1);
       }
-      for (; k < s_; ++k) {  // every sample, or an odd S's last one
-        const double* __restrict xk = xi + k * d_;
-        double v = yi[k];
-        if (kResidual) v -= Dot(xk, b) + b1;
-        const double wv = wi[k] * v;
-        for (int64_t j = 0; j < d_; ++j) ci[j] += xk[j] * wv;
-        if (intercept_) ci[d_] += wv;
-      }
+      for (int64_t j = 0; j < d_; ++j) ci[j] += a_ * partner_sum;
+      if (intercept_) ci[d_] += both_sum;
+    }
+    for (; k < s_; ++k) {  // every sample, or an odd S's last one
+      const double* __restrict xk = xi + k * d_;
+      double v = yi[k];
+      if (kResidual) v -= Dot(xk, b) + b1;
+      const double wv = wi[k] * v;
+      for (int64_t j = 0; j < d_; ++j) ci[j] += xk[j] * wv;
+      if (intercept_) ci[d_] += wv;
     }
   });
   return c;
@@ -174,34 +176,27 @@ torch::Tensor FusedNormalEquations::FitSums(const torch::Tensor& y,
   const double* bs = bc.data_ptr<double>();
   torch::Tensor sums = torch::empty({n_, 4}, torch::kDouble);
   double* out = sums.data_ptr<double>();
-  at::parallel_for(0, n_, 1, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) {
-      const double* xi = xs_ + i * s_ * d_;
-      const double* wi = ws_ + i * s_;
-      const double* yi = ys + i * s_;
-      const double* b = bs + i * p_;
-      const double b1 = intercept_ ? b[d_] : 0.0;
-      double sum_b = 0;
-      for (int64_t j = 0; j < d_; ++j) sum_b += b[j];
-      double total = 0, wy = 0, wyy = 0, sse = 0;
-      auto add = [&](double w, double v, double r) {
-        total += w;
-        wy += w * v;
-        wyy += w * v * v;
-        sse += w * r * r;
-      };
-      int64_t k = 0;
-      if (paired_) {
-        for (; k + 1 < s_; k += 2) {
-          const double dot = Dot(xi + k * d_, b);
-          add(wi[k], yi[k], yi[k] - (dot + b1));
-          add(wi[k + 1], yi[k + 1], yi[k + 1] - (a_ * sum_b - dot + b1));
-        }
+  ForEachPoint(ys, bs, [&](int64_t i, const PointView& point) {
+    const double *xi = point.x, *wi = point.w, *yi = point.y, *b = point.b;
+    const double b1 = point.b1, sum_b = point.sum_b;
+    double total = 0, wy = 0, wyy = 0, sse = 0;
+    auto add = [&](double w, double v, double r) {
+      total += w;
+      wy += w * v;
+      wyy += w * v * v;
+      sse += w * r * r;
+    };
+    int64_t k = 0;
+    if (paired_) {
+      for (; k + 1 < s_; k += 2) {
+        const double dot = Dot(xi + k * d_, b);
+        add(wi[k], yi[k], yi[k] - (dot + b1));
+        add(wi[k + 1], yi[k + 1], yi[k + 1] - (a_ * sum_b - dot + b1));
       }
-      for (; k < s_; ++k) add(wi[k], yi[k], yi[k] - (Dot(xi + k * d_, b) + b1));
-      double* row = out + i * 4;
-      row[0] = total, row[1] = wy, row[2] = wyy, row[3] = sse;
     }
+    for (; k < s_; ++k) add(wi[k], yi[k], yi[k] - (Dot(xi + k * d_, b) + b1));
+    double* row = out + i * 4;
+    row[0] = total, row[1] = wy, row[2] = wyy, row[3] = sse;
   });
   return sums;
 }

@@ -21,6 +21,7 @@
 //   const torch::Tensor a = fused.Matrices(), c = fused.Project(y);
 #pragma once
 
+#include <ATen/Parallel.h>
 #include <torch/types.h>
 
 #include <cstdint>
@@ -50,6 +51,24 @@ class FusedNormalEquations {
   // Whether the samples come in antithetic pairs; sets *a to their constant if so.
   bool FindPairs(double* a) const;
   double Dot(const double* x, const double* b) const;  // x.b over the d features
+  // Point i's rows [S, d], weights [S], responses [S] and, when bs is given, its coefficients,
+  // their intercept b1 (0 without) and feature sum (a partner's fit is a sum_b - x.b + b1).
+  struct PointView {
+    const double* x;
+    const double* w;
+    const double* y;
+    const double* b;
+    double b1 = 0;
+    double sum_b = 0;
+  };
+  PointView View(int64_t i, const double* ys, const double* bs) const;
+  // Calls fn(i, View(i, ys, bs)) for every point, points in parallel.
+  template <typename Fn>
+  void ForEachPoint(const double* ys, const double* bs, const Fn& fn) const {
+    at::parallel_for(0, n_, 1, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) fn(i, View(i, ys, bs));
+    });
+  }
   // Z'W v per point for v = y (kResidual false) or v = y - Z beta (true).
   template <bool kResidual>
   torch::Tensor ProjectOf(const torch::Tensor& y, const torch::Tensor& beta) const;
