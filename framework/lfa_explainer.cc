@@ -32,12 +32,11 @@ int64_t LfaExplainer::BlockPoints(Oracle& oracle, const PointBatch& points) cons
   const int64_t rows = oracle.BatchRows(points.input_shape, kind);
   const int64_t d = neighbourhood_->Dimension(points.input_shape);
   const int64_t values = samples_ * std::max<int64_t>({points.flat.size(1), d, 1});
-  if (BlocksOnUnitThreads(oracle)) {  // one thread per block: a working set its cache holds
-    const int64_t wanted = std::min(rows / samples_, kUnitBlockValues / values);
-    return std::max<int64_t>(1, std::min(wanted, kMaxChunkValues / values));
-  }
-  const int64_t threads = at::get_num_threads();
-  const int64_t wanted = std::max(rows / samples_, threads);
+  // On unit threads one thread takes a block: a working set its cache holds. Otherwise every
+  // intra-op thread works on the block: at least a point each.
+  const int64_t wanted = BlocksOnUnitThreads(oracle)
+                             ? std::min(rows / samples_, kUnitBlockValues / values)
+                             : std::max<int64_t>(rows / samples_, at::get_num_threads());
   return std::max<int64_t>(1, std::min(wanted, kMaxChunkValues / values));
 }
 

@@ -149,18 +149,19 @@ FitResult WeightedFitResult(const torch::Tensor& beta, const torch::Tensor& ridg
 //     beta_1 = sum_q w_q (y_{2q} + y_{2q+1}) / (2 g0 + lambda),
 // a P x P Gram and factorisation instead of two p x p ones (98 + 42 million multiply-adds a
 // point instead of 154 + 161). One refinement step against the data's residual, as the primal.
-FitResult DualPairsRidgeFit(const FusedNormalEquations& fused, const torch::Tensor& x,
-                            const torch::Tensor& w, const torch::Tensor& y, bool intercept,
+FitResult DualPairsRidgeFit(const FusedNormalEquations& fused, const torch::Tensor& y,
                             const ClosedFormOptions& options) {
   using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   using Strided = Eigen::Map<const RowMajor, 0, Eigen::OuterStride<>>;
-  const torch::Tensor xc = x.contiguous(), wc = w.contiguous(), yc = y.contiguous();
+  const torch::Tensor& x = fused.samples();
+  const torch::Tensor yc = y.contiguous();
+  const bool intercept = fused.intercept();
   const int64_t n = x.size(0), s = x.size(1), d = x.size(2), pairs = s / 2;
   const int64_t p = d + (intercept ? 1 : 0);
   torch::Tensor beta = torch::zeros({n, p}, torch::kDouble);
   torch::Tensor ridge = torch::empty({n}, torch::kDouble);
-  const double* xs = xc.data_ptr<double>();
-  const double* ws = wc.data_ptr<double>();
+  const double* xs = x.data_ptr<double>();
+  const double* ws = fused.weights().data_ptr<double>();
   const double* ys = yc.data_ptr<double>();
   double* beta_out = beta.data_ptr<double>();
   double* ridge_out = ridge.data_ptr<double>();
@@ -268,7 +269,7 @@ FitResult WeightedLeastSquares(const torch::Tensor& x, const torch::Tensor& w,
     const int64_t p = x.size(2) + (intercept ? 1 : 0);
     if (fused.paired() && fused.pair_constant() == 0.0 && x.size(1) % 2 == 0 &&
         x.size(1) / 2 < x.size(2))
-      return DualPairsRidgeFit(fused, x, w, y, intercept, options);
+      return DualPairsRidgeFit(fused, y, options);
     const NormalSystems systems(fused.Matrices(), options,
                                 /*known_singular=*/fused.rank_bound() < p);
     torch::Tensor beta = systems.Solve(fused.Project(y));

@@ -38,6 +38,10 @@ class FusedNormalEquations {
   torch::Tensor ProjectResidual(const torch::Tensor& y, const torch::Tensor& beta) const;
   torch::Tensor FitSums(const torch::Tensor& y, const torch::Tensor& beta) const;
 
+  // The samples [N, S, d] and weights [N, S] (contiguous) the products are formed from.
+  const torch::Tensor& samples() const { return x_; }
+  const torch::Tensor& weights() const { return w_; }
+  bool intercept() const { return intercept_; }
   // Whether the samples were found in antithetic pairs (see above), and their constant a.
   bool paired() const { return paired_; }
   double pair_constant() const { return a_; }

@@ -44,23 +44,6 @@ double Median(std::vector<double> v) {
 
 // The model's own cost for `values` forward rows and `gradients` forward+backward rows.
 void BareQueries(Model& model, const torch::Tensor& rows, int64_t values, int64_t gradients,
-                 int64_t batch);
-
-// The same split into `streams` equal shares run at once on unit threads, one intra-op thread
-// each (framework/unit_threads.h): how LfaExplainer fills the cores with a thread-safe CPU model
-// (its "Concurrent blocks"), so the bare queries get that chance too.
-void BareQueries(Model& model, const torch::Tensor& rows, int64_t values, int64_t gradients,
-                 int64_t batch, int64_t streams) {
-  if (streams <= 1) return BareQueries(model, rows, values, gradients, batch);
-  auto share = [&](int64_t total, int64_t s) {
-    return total / streams + (s < total % streams ? 1 : 0);
-  };
-  RunUnitsOnThreads(streams, [&](int64_t s) {
-    BareQueries(model, rows, share(values, s), share(gradients, s), batch);
-  });
-}
-
-void BareQueries(Model& model, const torch::Tensor& rows, int64_t values, int64_t gradients,
                  int64_t batch) {
   const int64_t available = rows.size(0);
   auto run = [&](int64_t count, bool with_gradient) {
@@ -82,6 +65,20 @@ void BareQueries(Model& model, const torch::Tensor& rows, int64_t values, int64_
   run(gradients, true);
   // CUDA kernels run asynchronously: wait for them, or the bare time is only the launch time.
   if (rows.is_cuda()) torch::cuda::synchronize();
+}
+
+// The same split into `streams` equal shares run at once on unit threads, one intra-op thread
+// each (framework/unit_threads.h): how LfaExplainer fills the cores with a thread-safe CPU model
+// (its "Concurrent blocks"), so the bare queries get that chance too.
+void BareQueries(Model& model, const torch::Tensor& rows, int64_t values, int64_t gradients,
+                 int64_t batch, int64_t streams) {
+  if (streams <= 1) return BareQueries(model, rows, values, gradients, batch);
+  auto share = [&](int64_t total, int64_t s) {
+    return total / streams + (s < total % streams ? 1 : 0);
+  };
+  RunUnitsOnThreads(streams, [&](int64_t s) {
+    BareQueries(model, rows, share(values, s), share(gradients, s), batch);
+  });
 }
 
 // How the bare queries may use the cores: one stream with every intra-op thread, and, for a model
